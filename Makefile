@@ -57,6 +57,12 @@ $(A)/obj/%.o: src/%.c $(wildcard src/*.h) | $(A)/obj
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
+# Test helpers (tests/unit/NAME.c without a test_ prefix) may be named in
+# a .deps file like modules.
+$(A)/obj/%.o: tests/unit/%.c $(wildcard tests/unit/*.h) $(wildcard src/*.h) | $(A)/obj
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
 $(B)/nat64d: $(B)/obj/main.o $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
