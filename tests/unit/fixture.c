@@ -250,12 +250,36 @@ fx_fill(uint8_t *p, size_t n, uint8_t seed)
 		p[i] = (uint8_t)(seed + i * 7);
 }
 
+/* With FX_CORPUS_DIR set, every input packet is saved there: the seed
+ * corpus of the fuzzer (make fuzz) is built from the fixtures. */
+static void
+corpus_save(const uint8_t *pkt, size_t len)
+{
+	const char *dir = getenv("FX_CORPUS_DIR");
+	char path[4096];
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+	FILE *f;
+
+	if (dir == NULL || len == 0)
+		return;
+	for (i = 0; i < len; i++)
+		h = (h ^ pkt[i]) * 1099511628211ULL;
+	snprintf(path, sizeof(path), "%s/fx-%016llx", dir,
+	    (unsigned long long)h);
+	if ((f = fopen(path, "wb")) == NULL)
+		return;
+	fwrite(pkt, 1, len, f);
+	fclose(f);
+}
+
 enum xlat_verdict
 fx_run(struct xlat *x, const uint8_t *pkt, size_t len, uint64_t now_ms,
     struct xlat_out *out)
 {
 	static uint8_t buf[XLAT_HEADROOM + FX_MAX];
 
+	corpus_save(pkt, len);
 	assert_true(len <= FX_MAX);
 	memset(buf, 0xee, XLAT_HEADROOM);
 	memcpy(buf + XLAT_HEADROOM, pkt, len);
