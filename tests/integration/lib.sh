@@ -199,6 +199,7 @@ bg_in() {
 	shift
 	timeout 120 ip netns exec "$ns" "$@" &
 	BG_PIDS+=($!)
+	disown $!
 }
 
 # setup_net [MTU_V6 [MTU_V4]]: the three namespaces of the header drawing.
@@ -355,6 +356,16 @@ ping_none() {
 	return 1
 }
 
+# listening NS PORT [-u]: a TCP (or with -u UDP) socket is bound to PORT.
+listening() {
+	[ -n "$(ip netns exec "$1" ss -Hln ${3:--t} "sport = :$2" 2>/dev/null)" ]
+}
+
+# wait_listen NS PORT [-u]
+wait_listen() {
+	wait_for 5 listening "$@"
+}
+
 # capture NS IFACE FILE FILTER...: tcpdump in the background; returns when
 # it is listening.  Read FILE after the traffic (tcpdump -l writes lines).
 capture() {
@@ -367,6 +378,11 @@ capture() {
 # gen_file FILE SIZE: random content.
 gen_file() {
 	head -c "$2" /dev/urandom >"$1"
+}
+
+# size_is FILE BYTES
+size_is() {
+	[ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]
 }
 
 sha() {
