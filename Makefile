@@ -76,7 +76,7 @@ $(B)/obj $(A)/obj $(A)/tests:
 
 .SECONDEXPANSION:
 $(A)/tests/%: tests/unit/%.c tests/unit/%.deps $(wildcard tests/unit/*.h) \
-	      $$(patsubst %,$(A)/obj/%.o,$$(shell cat tests/unit/$$*.deps)) | $(A)/tests
+	      $$(addprefix $(A)/obj/,$$(addsuffix .o,$$(shell cat tests/unit/$$*.deps))) | $(A)/tests
 	@$(if $(Q),echo "  TEST-LD $@")
 	$(Q)$(CC) $(CPPFLAGS) -Isrc -Itests/unit $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ \
 		$< $(patsubst %,$(A)/obj/%.o,$(shell cat tests/unit/$*.deps)) -lcmocka $(LDLIBS)
