@@ -34,7 +34,7 @@ check_grep "the server saw the masqueraded router address $R4" \
 
 for size in 1 512 1400; do
 	gen_file "$WORK/udp.$size" "$size"
-	n_c socat -b 65536 -t 2 -T 2 - "UDP6:[$S6]:9000,bind=[$C6]" \
+	n_c socat -b 65536 -t 1 -T 1 - "UDP6:[$S6]:9000,bind=[$C6]" \
 		<"$WORK/udp.$size" >"$WORK/udp.$size.got" || true
 	check_eq "a $size-byte UDP payload comes back intact from the echo server" \
 		"$(sha "$WORK/udp.$size")" "$(sha "$WORK/udp.$size.got")"
