@@ -423,6 +423,7 @@ run_daemon(const struct opts *o, struct nat64d *d)
 	if (o->chroot && o->user == NULL)
 		fatalx("--chroot needs -u USER (root can leave a chroot)");
 	lookup_ids(o, &ids);
+	notify_init();
 	log_info("Starting nat64d %s", NAT64D_VERSION);
 	prepare_data_dir(d->cfg, &ids);
 	pidfd = pidfile_open(o->pidfile);

@@ -13,18 +13,20 @@
 #include "log.h"
 #include "notify.h"
 
-int
-notify_send(const char *state)
+static int notify_fd = -1;
+
+/* Datagram socket connected to $NOTIFY_SOCKET; -1 if unset or failed. */
+static int
+notify_connect(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = getenv("NOTIFY_SOCKET");
 	size_t plen;
 	socklen_t slen;
 	int fd;
-	ssize_t n;
 
 	if (path == NULL || path[0] == '\0')
-		return 0;
+		return -1;
 	plen = strlen(path);
 	if ((path[0] != '/' && path[0] != '@') || plen >= sizeof(sun.sun_path)) {
 		log_warnx("NOTIFY_SOCKET %s: not an absolute or abstract "
@@ -40,12 +42,42 @@ notify_send(const char *state)
 		log_warn("notify socket");
 		return -1;
 	}
-	n = sendto(fd, state, strlen(state), MSG_NOSIGNAL,
-	    (struct sockaddr *)&sun, slen);
-	if (n == -1)
+	if (connect(fd, (struct sockaddr *)&sun, slen) == -1) {
 		log_warn("notify %s", path);
-	close(fd);
-	return n == -1 ? -1 : 1;
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+notify_init(void)
+{
+	if (notify_fd != -1)
+		close(notify_fd);
+	notify_fd = notify_connect();
+}
+
+int
+notify_send(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	ssize_t n;
+
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	/* Reconnect once: the receiver may have been re-created. */
+	for (int tries = 0; tries < 2; tries++) {
+		if (notify_fd == -1 && (notify_fd = notify_connect()) == -1)
+			return -1;
+		n = send(notify_fd, state, strlen(state), MSG_NOSIGNAL);
+		if (n >= 0)
+			return 1;
+		close(notify_fd);
+		notify_fd = -1;
+	}
+	log_warn("notify %s", path);
+	return -1;
 }
 
 void

@@ -66,6 +66,25 @@ test_path_socket(void **state)
 	rmdir(dir);
 }
 
+/* Connected before chroot: sends still arrive once the path is gone. */
+static void
+test_connected_survives_unlink(void **state)
+{
+	char dir[] = "/tmp/nat64d-notify.XXXXXX", path[64];
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/notify", dir);
+	fd = listen_at(path);
+	setenv("NOTIFY_SOCKET", path, 1);
+	notify_init();
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	notify_ready();
+	expect_msg(fd, "READY=1\nSTATUS=translating");
+	close(fd);
+}
+
 static void
 test_abstract_socket(void **state)
 {
@@ -103,6 +122,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_path_socket),
+		cmocka_unit_test(test_connected_survives_unlink),
 		cmocka_unit_test(test_abstract_socket),
 		cmocka_unit_test(test_unset_and_bad),
 	};
