@@ -112,18 +112,44 @@ $(B)/fuzz/fuzz_xlat: tests/fuzz/fuzz_xlat.c $(filter-out src/main.c,$(wildcard s
 bench: $(B)/nat64d
 	$(Q)bench/run.sh $(B)/nat64d
 
-install: $(B)/nat64d
+# systemd units with the real SBINDIR (build/systemd/, so `make clean`
+# removes them and a changed SBINDIR always takes effect).
+UNITS = nat64d.service nat64d@.service
+EXAMPLES = $(wildcard conf/*.conf conf/*.nft)
+
+units:
+	$(Q)mkdir -p $(B)/systemd
+	$(Q)for u in $(UNITS); do \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u.in \
+		    > $(B)/systemd/$$u.tmp && \
+		mv $(B)/systemd/$$u.tmp $(B)/systemd/$$u || exit 1; \
+	done
+
+# The config is installed only if none is there (it is the user's file);
+# packagers get it in DESTDIR as usual.
+install: $(B)/nat64d units
 	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(B)/nat64d $(DESTDIR)$(SBINDIR)/nat64d
 	install -m 0644 man/nat64d.8 $(DESTDIR)$(MANDIR)/man8/nat64d.8
 	install -m 0644 man/nat64d.conf.5 $(DESTDIR)$(MANDIR)/man5/nat64d.conf.5
+	install -m 0644 $(UNITS:%=$(B)/systemd/%) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	test -e $(DESTDIR)$(SYSCONFDIR)/nat64d.conf || \
+		install -m 0644 conf/nat64d.conf $(DESTDIR)$(SYSCONFDIR)/nat64d.conf
 
+# An edited /etc/nat64d.conf is kept; an untouched one is removed.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/nat64d $(DESTDIR)$(MANDIR)/man8/nat64d.8 \
-		$(DESTDIR)$(MANDIR)/man5/nat64d.conf.5
+		$(DESTDIR)$(MANDIR)/man5/nat64d.conf.5 \
+		$(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+	cmp -s conf/nat64d.conf $(DESTDIR)$(SYSCONFDIR)/nat64d.conf && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/nat64d.conf || true
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check check-unit check-integration fuzz bench install uninstall clean
+.PHONY: all unit check check-unit check-integration fuzz bench install uninstall units clean
