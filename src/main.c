@@ -89,15 +89,22 @@ static const struct option long_opts[] = {
 };
 
 static void
-usage(FILE *f)
+synopsis(FILE *f)
 {
-	fprintf(f,
+	fputs(
 "usage: nat64d [-dnr] [-c FILE] [-u USER] [-g GROUP] [-p FILE]\n"
 "              [--syslog | --stdout]\n"
 "       nat64d [-c FILE] [-u USER] [-g GROUP] --mktun | --rmtun\n"
 "       nat64d [-c FILE] --check-config | --dump-config\n"
 "       nat64d [-c FILE] [-d] [--mtu N] --translate-pcap IN OUT\n"
-"       nat64d -h | -V\n"
+"       nat64d -h | -V\n", f);
+}
+
+static void
+usage(FILE *f)
+{
+	synopsis(f);
+	fprintf(f,
 "\n"
 "  -c, --config FILE     configuration file (default %s)\n"
 "  -d, --debug           stay in the foreground, debug log to stderr\n"
@@ -129,7 +136,8 @@ usage_error(const char *msg, const char *arg)
 	if (msg != NULL)
 		fprintf(stderr, "nat64d: %s%s%s\n", msg, arg ? ": " : "",
 		    arg ? arg : "");
-	usage(stderr);
+	synopsis(stderr);
+	fputs("Try 'nat64d --help' for the options.\n", stderr);
 	exit(1);
 }
 

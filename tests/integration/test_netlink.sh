@@ -45,14 +45,14 @@ check "IPv4 tun-ip with prefix length" \
 	sh -c "ip -n $R -4 addr show dev $TUN | grep -q 'inet 192.0.2.1/32 '"
 check "IPv6 tun-ip with prefix length" \
 	sh -c "ip -n $R -6 addr show dev $TUN | grep -q 'inet6 2001:db8:ff::1/64 '"
-check_eq "IPv4 tun-route: scope link, proto boot" \
-	"192.0.2.0/24 proto boot scope link" \
-	"$(ip -n "$R" -4 route show dev "$TUN" 192.0.2.0/24)"
-check "IPv6 tun-route via the TUN" \
-	sh -c "ip -n $R -6 route show dev $TUN | grep -q '^2001:db8:64::/96 proto boot'"
+check_eq "IPv4 tun-route: unicast, proto boot, scope link" \
+	"unicast 192.0.2.0/24 proto boot scope link" \
+	"$(ip -n "$R" -d -4 route show dev "$TUN" 192.0.2.0/24 | sed 's/ *$//')"
+check "IPv6 tun-route via the TUN, proto boot" \
+	sh -c "ip -n $R -d -6 route show dev $TUN | grep -q '^unicast 2001:db8:64::/96 proto boot'"
 check_daemon_exit
 check_grep "SIGTERM logged as TAYGA does" "^Exiting on signal 15$" "$DLOG"
-check_grep "exit logs a counter summary" "^packets: in 0 IPv6 / 0 IPv4" "$DLOG"
+check_grep "exit logs a counter summary" "^packets: in [0-9]+ IPv6 / [0-9]+ IPv4, out [0-9]+ IPv6" "$DLOG"
 check_fails "non-persistent TUN vanishes at exit" ip -n "$R" link show "$TUN"
 
 # --- an IPv4 route without tun-up: link brought up anyway ------------------------
@@ -60,8 +60,9 @@ conf "tun-route 192.0.2.0/24"
 start_daemon "$CONF"
 sleep 0.3
 check_grep "IPv4 route without tun-up is logged" "tun-route needs the link up" "$DLOG"
-check_eq "IPv4 route without tun-up installed" "192.0.2.0/24 proto boot scope link" \
-	"$(ip -n "$R" -4 route show dev "$TUN" 192.0.2.0/24)"
+check_eq "IPv4 route without tun-up installed" \
+	"unicast 192.0.2.0/24 proto boot scope link" \
+	"$(ip -n "$R" -d -4 route show dev "$TUN" 192.0.2.0/24 | sed 's/ *$//')"
 check_daemon_exit
 
 # --- netlink errors abort startup with operation and value ----------------------
