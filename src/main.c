@@ -2,6 +2,7 @@
 /* nat64d: command line, startup sequence, daemonizing, privilege drop. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -416,8 +417,9 @@ load_pool(struct nat64d *d)
 	if ((size_t)snprintf(d->dynmap, sizeof(d->dynmap), "%s/dynamic.map",
 	    c->data_dir) >= sizeof(d->dynmap))
 		fatalx("data-dir %s: path too long", c->data_dir);
+	/* Translating matters more than old leases: go on without them. */
 	if (pool_load(d->pool, d->dynmap, time(NULL), loop_now_ms()) == -1)
-		exit(1);
+		log_warnx("%s: starting with an empty dynamic pool", d->dynmap);
 }
 
 static int
@@ -450,6 +452,7 @@ run_daemon(const struct opts *o, struct nat64d *d)
 int
 main(int argc, char **argv)
 {
+	static char conf_abs[PATH_MAX];
 	struct opts o;
 	struct nat64d d;
 	int rc;
@@ -460,7 +463,8 @@ main(int argc, char **argv)
 		return check_config(o.conf);
 	memset(&d, 0, sizeof(d));
 	d.tun.fd = -1;
-	d.conf_path = o.conf;
+	/* SIGHUP re-reads it after chdir("/"). */
+	d.conf_path = realpath(o.conf, conf_abs) != NULL ? conf_abs : o.conf;
 	if ((d.cfg = load_config(o.conf)) == NULL)
 		return 1;
 	switch (o.mode) {
