@@ -183,8 +183,8 @@ raw_free(struct raw *r)
 }
 
 /*
- * Read a whole file.  NULL with why filled in ("cannot be read (...)",
- * ...) when it cannot be used.
+ * Read a whole file.  NULL with why filled in (strerror, or what is
+ * wrong with the contents) when it cannot be used.
  */
 static char *
 slurp(const char *path, size_t *lenp, char *why, size_t whylen)
@@ -194,23 +194,21 @@ slurp(const char *path, size_t *lenp, char *why, size_t whylen)
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+		snprintf(why, whylen, "%s", strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(RAW_MAX_FILE + 1)) == NULL) {
 		fclose(fp);
-		snprintf(why, whylen, "cannot be read (%s)", strerror(ENOMEM));
+		snprintf(why, whylen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
 	len = fread(buf, 1, RAW_MAX_FILE + 1, fp);
 	if (ferror(fp))
-		snprintf(why, whylen, "cannot be read (%s)", strerror(errno));
+		snprintf(why, whylen, "%s", strerror(errno));
 	else if (len > RAW_MAX_FILE)
-		snprintf(why, whylen, "is too large; expected at most %d "
-		    "bytes", RAW_MAX_FILE);
+		snprintf(why, whylen, "larger than %d bytes", RAW_MAX_FILE);
 	else if (memchr(buf, '\0', len) != NULL)
-		snprintf(why, whylen, "is not a text file; expected no NUL "
-		    "bytes");
+		snprintf(why, whylen, "not text: it contains NUL bytes");
 	else {
 		fclose(fp);
 		buf[len] = '\0';
@@ -459,8 +457,8 @@ native_include(cfg_t *cfg, cfg_opt_t *opt, int argc, const char **argv)
 	resolve_near(path, sizeof(path), cur, argv[0]);
 	if ((buf = slurp(path, &len, why, sizeof(why))) == NULL) {
 		raw_diag(nctx->r, true, cur, line, "directive 'include': "
-		    "value '%s' is not a usable file (%s); expected a "
-		    "config file", argv[0], why);
+		    "value '%s' is not a readable file (%s: %s); expected a "
+		    "config file", argv[0], path, why);
 		return 1;
 	}
 	inc = &nctx->inc[nctx->ninc];
@@ -1233,7 +1231,7 @@ static const struct directive directives[D_COUNT] = {
 /* ---- the validation path --------------------------------------------- */
 
 static void
-validate_item(struct vctx *v, const struct raw_item *it)
+validate_item(struct vctx *v, struct raw_item *it)
 {
 	const struct directive *d = directive_find(it->name);
 	const struct raw_item *first;
@@ -1244,6 +1242,8 @@ validate_item(struct vctx *v, const struct raw_item *it)
 		    "unknown directive '%s'", it->name);
 		return;
 	}
+	/* Messages use the canonical spelling (names are case-blind). */
+	memcpy(it->name, d->name, strlen(d->name));
 	idx = (size_t)(d - directives);
 	if (it->origin == MAP_ORIGIN_MAPFILE && idx != D_MAP) {
 		raw_diag(v->r, true, it->file, it->line, "directive '%s' is "
@@ -1378,7 +1378,7 @@ load_map_file(struct vctx *v)
 	if (it == NULL || c->map_file[0] == '\0' || !map_file_path(v, it))
 		return;
 	if ((buf = slurp(c->map_file, &len, why, sizeof(why))) == NULL) {
-		snprintf(thing, sizeof(thing), "a usable map file (%s %s)",
+		snprintf(thing, sizeof(thing), "a readable map file (%s: %s)",
 		    c->map_file, why);
 		bad(v, it, it->value, thing, "a file of 'map' lines");
 		return;
@@ -1425,7 +1425,7 @@ read_top(struct raw *r, struct config *c, const char *file)
 	size_t len;
 
 	if ((buf = slurp(file, &len, why, sizeof(why))) == NULL) {
-		raw_diag(r, true, file, 0, "%s", why);
+		raw_diag(r, true, file, 0, "cannot be read (%s)", why);
 		return false;
 	}
 	c->tayga_dialect = tayga_detect(buf, len);

@@ -2,10 +2,10 @@
 /*
  * TAYGA's config dialect: one `directive arg...` per line.  Lexing as
  * TAYGA does it: tokens split on space, tab, CR and LF; `#` starts a
- * comment only at the start of a token; names are case-insensitive;
- * lines shorter than 511 characters with at most 10 tokens.
+ * comment only at the start of a token; names are case-insensitive (config.c
+ * matches them so); lines shorter than 511 characters with at most 10
+ * tokens.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,8 +67,6 @@ read_line(struct raw *r, const char *file, unsigned lineno,
 		    "expected at most %d", TAYGA_TOKENS);
 		return;
 	}
-	for (i = 0; tok[0][i] != '\0'; i++)
-		tok[0][i] = (char)tolower((unsigned char)tok[0][i]);
 	value[0] = '\0';
 	for (i = 1; i < n; i++) {
 		if (i > 1)
