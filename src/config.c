@@ -583,7 +583,7 @@ parse_prefix(const char *s, int af, void *addr, unsigned *len, int deflen)
 	unsigned long max = af == AF_INET ? 32 : 128, v;
 	char buf[PFX_STRLEN + 8], *slash;
 
-	if (strlen(s) >= sizeof(buf))
+	if (strlen(s) >= sizeof(buf) || strpbrk(s, " \t") != NULL)
 		return PFX_ADDR;
 	strcpy(buf, s);
 	if ((slash = strchr(buf, '/')) != NULL)
