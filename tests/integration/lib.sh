@@ -76,7 +76,7 @@ FINISHED=0
 ERRCMD=
 DAEMON_PID=
 BG_PIDS=()
-WORK=$(mktemp -d "/tmp/nat64d-$TEST.XXXXXX")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/n64it.$TEST.XXXXXX")
 DLOG=$WORK/daemon.log
 mkdir -p "$WORK/data"
 : >"$DLOG"
@@ -337,11 +337,11 @@ check_daemon_exit() {
 
 # --- traffic helpers -------------------------------------------------------------
 
-# ping_ok NS ARGS... DEST: three echo replies within 6 s.
+# ping_ok NS ARGS... DEST: three echo replies within 4 s.
 ping_ok() {
 	local ns=$1
 	shift
-	timeout 10 ip netns exec "$ns" ping -n -c 3 -i 0.2 -W 2 -w 6 "$@"
+	timeout 10 ip netns exec "$ns" ping -n -c 3 -i 0.2 -W 2 -w 4 "$@"
 }
 
 # ping_none NS ARGS... DEST: not a single reply (sends 3).
