@@ -266,6 +266,7 @@ struct native_inc {
 	char		 proc[32];	/* what libconfuse calls the file */
 	const char	*real;
 	int		 fd;
+	int		 parent;	/* index of the includer, -1: top */
 };
 
 /* libconfuse's callbacks carry no user pointer; loading is not reentrant
@@ -277,17 +278,38 @@ static struct native_ctx {
 	size_t		 ninc;
 } *nctx;
 
-static const char *
-native_file(cfg_t *cfg)
+/* Which include libconfuse is reading now; -1 for the top file. */
+static int
+native_inc_index(cfg_t *cfg)
 {
 	size_t i;
 
+	for (i = 0; cfg->filename != NULL && i < nctx->ninc; i++)
+		if (strcmp(nctx->inc[i].proc, cfg->filename) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+native_file(cfg_t *cfg)
+{
+	int i = native_inc_index(cfg);
+
+	if (i >= 0)
+		return nctx->inc[i].real;
 	if (cfg->filename == NULL)
 		return nctx->top;
-	for (i = 0; i < nctx->ninc; i++)
-		if (strcmp(nctx->inc[i].proc, cfg->filename) == 0)
-			return nctx->inc[i].real;
 	return raw_file(nctx->r, cfg->filename);
+}
+
+/* Is path already being read further up the include chain? */
+static bool
+native_inc_loops(int cur, const char *path)
+{
+	for (; cur >= 0; cur = nctx->inc[cur].parent)
+		if (strcmp(nctx->inc[cur].real, path) == 0)
+			return true;
+	return strcmp(nctx->top, path) == 0;
 }
 
 static size_t
@@ -437,7 +459,10 @@ resolve_near(char *out, size_t outlen, const char *base, const char *name)
 /*
  * include("file"), relative to the including file.  The text is
  * prepared like the top file and handed to libconfuse's own include
- * through a memfd, so nesting and its limit stay libconfuse's.
+ * through a memfd, so nesting and its limit stay libconfuse's.  Our own
+ * errors return 0: the parse goes on and later errors are reported too
+ * (and libconfuse 3.3 leaks its lexer buffers when a parse fails inside
+ * an include).
  */
 static int
 native_include(cfg_t *cfg, cfg_opt_t *opt, int argc, const char **argv)
@@ -452,16 +477,23 @@ native_include(cfg_t *cfg, cfg_opt_t *opt, int argc, const char **argv)
 		raw_diag(nctx->r, true, cur, line, "directive 'include': "
 		    "expected one file name and at most %d includes",
 		    NATIVE_MAX_INC);
-		return 1;
+		return 0;
 	}
 	resolve_near(path, sizeof(path), cur, argv[0]);
+	if (native_inc_loops(native_inc_index(cfg), path)) {
+		raw_diag(nctx->r, true, cur, line, "directive 'include': "
+		    "value '%s' is not a file outside the include chain; "
+		    "expected no include loop", argv[0]);
+		return 0;
+	}
 	if ((buf = slurp(path, &len, why, sizeof(why))) == NULL) {
 		raw_diag(nctx->r, true, cur, line, "directive 'include': "
 		    "value '%s' is not a readable file (%s: %s); expected a "
 		    "config file", argv[0], path, why);
-		return 1;
+		return 0;
 	}
 	inc = &nctx->inc[nctx->ninc];
+	inc->parent = native_inc_index(cfg);
 	inc->real = raw_file(nctx->r, path);
 	native_prepare(nctx->r, inc->real, buf, len);
 	inc->fd = memfd_create("nat64d-include", MFD_CLOEXEC);
@@ -471,7 +503,7 @@ native_include(cfg_t *cfg, cfg_opt_t *opt, int argc, const char **argv)
 		if (inc->fd != -1)
 			close(inc->fd);
 		free(buf);
-		return 1;
+		return 0;
 	}
 	free(buf);
 	snprintf(inc->proc, sizeof(inc->proc), "/proc/self/fd/%d", inc->fd);
