@@ -493,9 +493,6 @@ emit_data(struct ctx *c, uint8_t hlim)
 	};
 	uint8_t *h;
 
-	if (ip->df && len6 > cfg->mtu)
-		return reject4(c, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-		    cfg->mtu - MTU_ADJ, XLAT_DROP_TOO_BIG);
 	if (!ip->df && len6 > limit)
 		return emit_frags(c, &f, limit);
 	h = c->pkt + ip->hdr_len - (len6 - ip->l4_len);
@@ -527,6 +524,12 @@ xlat_data(struct ctx *c)
 	if (ip->hdr_len > IP4_HLEN && src_route_unexpired(c->pkt, ip->hdr_len))
 		return reject4(c, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0,
 		    XLAT_DROP_PROTO_UNSUPPORTED);
+	/* RFC 7915 4.1: DF set and too big for the next hop.  Checked
+	 * before the checksums change: the error quotes the original. */
+	if (ip->df && IP6_HLEN + (is_fragment(ip) ? FRAG_HLEN : 0) +
+	    ip->l4_len > c->x->cfg->mtu)
+		return reject4(c, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+		    c->x->cfg->mtu - MTU_ADJ, XLAT_DROP_TOO_BIG);
 	if (ip->frag_off == 0 && ip->proto == IPPROTO_ICMP) {
 		fix_echo(l4, ip->l4_len, (uint32_t)ip->l4_len, &c->src6,
 		    &c->dst6);
@@ -782,8 +785,8 @@ xlat_icmp_error(struct ctx *c)
 		in.len = (size_t)icmp[5] * 4;
 		extlen = m.has_len ? avail - in.len : 0;
 	}
-	if ((r = inner_parse(c, &in)) != XLAT_DROP_NONE ||
-	    (r = map_err_src(c)) != XLAT_DROP_NONE)
+	if ((r = map_err_src(c)) != XLAT_DROP_NONE ||
+	    (r = inner_parse(c, &in)) != XLAT_DROP_NONE)
 		return xlat_drop(c->x, c->out, r);
 	/* Never an ICMP error about an ICMP error (RFC 1812 4.3.2.7). */
 	if (!(c->flags & XLAT_F_HAIRPIN) && c->ip.ttl <= 1)
