@@ -24,6 +24,7 @@
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
+#include "netlink.h"
 #include "notify.h"
 #include "pcap.h"
 #include "pool.h"
@@ -305,25 +306,33 @@ nets_equal(const struct config_net *a, size_t na, const struct config_net *b,
 	return true;
 }
 
-static void
-warn_restart_only(const struct config *o, const struct config *n)
+static bool
+tun_cfg_changed(const struct config *o, const struct config *n)
 {
-	char list[128] = "";
+	return o->tun_up != n->tun_up ||
+	    !nets_equal(o->tun_ips, o->ntun_ips, n->tun_ips, n->ntun_ips) ||
+	    !nets_equal(o->tun_routes, o->ntun_routes, n->tun_routes,
+	    n->ntun_routes);
+}
+
+/* tun-up/tun-ip/tun-route are re-applied when we still may (root or
+ * CAP_NET_ADMIN); tun-device and data-dir need a restart. */
+static void
+reload_tun(const struct nat64d *d, const struct config *n)
+{
+	const struct config *o = d->cfg;
+	char list[64] = "";
 
 	if (strcmp(o->tun_device, n->tun_device) != 0)
 		strcat(list, ", tun-device");
-	if (o->tun_up != n->tun_up)
-		strcat(list, ", tun-up");
-	if (!nets_equal(o->tun_ips, o->ntun_ips, n->tun_ips, n->ntun_ips))
-		strcat(list, ", tun-ip");
-	if (!nets_equal(o->tun_routes, o->ntun_routes, n->tun_routes,
-	    n->ntun_routes))
-		strcat(list, ", tun-route");
 	if (strcmp(o->data_dir, n->data_dir) != 0)
 		strcat(list, ", data-dir");
+	if (tun_cfg_changed(o, n) &&
+	    netlink_reconfigure(o, n, d->tun.ifindex) == -1)
+		strcat(list, ", tun-up/tun-ip/tun-route");
 	if (list[0] != '\0')
 		log_warnx("reload: changes to %s take effect only after a "
-		    "restart; the running values stay", list + 2);
+		    "restart", list + 2);
 }
 
 /* config_load with its errors captured and logged line by line. */
@@ -400,7 +409,7 @@ loop_reload(struct nat64d *d, struct timers *t, uint64_t now)
 		return;
 	}
 	n->xlat.mtu = d->cfg->xlat.mtu;
-	warn_restart_only(d->cfg, n);
+	reload_tun(d, n);
 	if (reload_pool(d, n, nm, t, now) == -1) {
 		maps_free(nm);
 		config_free(n);
@@ -411,7 +420,8 @@ loop_reload(struct nat64d *d, struct timers *t, uint64_t now)
 	d->x.pool = d->pool;
 	d->x.pool_ops = d->pool != NULL ? &pool_ops : NULL;
 	maps_free(d->maps);
-	/* The running data-dir stays (it is our chroot and dynamic.map). */
+	/* The running device and data-dir (chroot, dynamic.map) stay. */
+	memcpy(n->tun_device, d->cfg->tun_device, sizeof(n->tun_device));
 	memcpy(n->data_dir, d->cfg->data_dir, sizeof(n->data_dir));
 	config_free(d->cfg);
 	d->cfg = n;

@@ -129,13 +129,15 @@ net_alen(const struct config_net *n)
 	return n->family == AF_INET ? sizeof(n->addr.v4) : sizeof(n->addr.v6);
 }
 
+/* RTM_NEWADDR (create or replace) or RTM_DELADDR. */
 static int
-nl_addr_add(struct nl *nl, unsigned ifindex, const struct config_net *n)
+nl_addr(struct nl *nl, uint16_t type, unsigned ifindex,
+    const struct config_net *n)
 {
 	struct nl_req r;
 
-	nl_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE,
-	    sizeof(r.u.ifa));
+	nl_init(&r, type, type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE :
+	    0, sizeof(r.u.ifa));
 	r.u.ifa.ifa_family = (uint8_t)n->family;
 	r.u.ifa.ifa_prefixlen = n->len;
 	r.u.ifa.ifa_scope = RT_SCOPE_UNIVERSE;
@@ -148,14 +150,16 @@ nl_addr_add(struct nl *nl, unsigned ifindex, const struct config_net *n)
 	return nl_talk(nl, &r);
 }
 
+/* RTM_NEWROUTE (create or replace) or RTM_DELROUTE. */
 static int
-nl_route_add(struct nl *nl, unsigned ifindex, const struct config_net *n)
+nl_route(struct nl *nl, uint16_t type, unsigned ifindex,
+    const struct config_net *n)
 {
 	struct nl_req r;
 	uint32_t oif = ifindex;
 
-	nl_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
-	    sizeof(r.u.rtm));
+	nl_init(&r, type, type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_REPLACE :
+	    0, sizeof(r.u.rtm));
 	r.u.rtm.rtm_family = (uint8_t)n->family;
 	r.u.rtm.rtm_dst_len = n->len;
 	r.u.rtm.rtm_table = RT_TABLE_MAIN;
@@ -178,18 +182,25 @@ net_str(const struct config_net *n, char *buf, size_t len)
 }
 
 static bool
+has_route4(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->ntun_routes; i++)
+		if (cfg->tun_routes[i].family == AF_INET)
+			return true;
+	return false;
+}
+
+static bool
 need_link_up(const struct config *cfg)
 {
 	if (cfg->tun_up)
 		return true;
-	for (size_t i = 0; i < cfg->ntun_routes; i++) {
-		if (cfg->tun_routes[i].family == AF_INET) {
-			/* The kernel refuses IPv4 link routes on a down
-			 * link (ENETDOWN); TAYGA exits there. */
-			log_info("tun-route needs the link up: setting it up "
-			    "although tun-up is not set");
-			return true;
-		}
+	if (has_route4(cfg)) {
+		/* The kernel refuses IPv4 link routes on a down link
+		 * (ENETDOWN); TAYGA exits there. */
+		log_info("tun-route needs the link up: setting it up "
+		    "although tun-up is not set");
+		return true;
 	}
 	return false;
 }
@@ -209,7 +220,7 @@ nl_apply(struct nl *nl, const struct config *cfg, unsigned ifindex)
 	}
 	for (size_t i = 0; i < cfg->ntun_ips; i++) {
 		net_str(&cfg->tun_ips[i], s, sizeof(s));
-		if ((err = nl_addr_add(nl, ifindex, &cfg->tun_ips[i])) != 0) {
+		if ((err = nl_addr(nl, RTM_NEWADDR, ifindex, &cfg->tun_ips[i])) != 0) {
 			log_warnx("tun-ip %s: %s", s, strerror(err));
 			return -1;
 		}
@@ -217,7 +228,8 @@ nl_apply(struct nl *nl, const struct config *cfg, unsigned ifindex)
 	}
 	for (size_t i = 0; i < cfg->ntun_routes; i++) {
 		net_str(&cfg->tun_routes[i], s, sizeof(s));
-		if ((err = nl_route_add(nl, ifindex, &cfg->tun_routes[i])) != 0) {
+		if ((err = nl_route(nl, RTM_NEWROUTE, ifindex,
+		    &cfg->tun_routes[i])) != 0) {
 			log_warnx("tun-route %s: %s", s, strerror(err));
 			return -1;
 		}
@@ -237,6 +249,82 @@ netlink_configure(const struct config *cfg, unsigned ifindex)
 	if (nl_open(&nl) == -1)
 		return -1;
 	rc = nl_apply(&nl, cfg, ifindex);
+	close(nl.fd);
+	return rc;
+}
+
+static bool
+net_in(const struct config_net *n, const struct config_net *set, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (set[i].family == n->family && set[i].len == n->len &&
+		    memcmp(&set[i].addr, &n->addr, net_alen(n)) == 0)
+			return true;
+	return false;
+}
+
+typedef int (*nl_op)(struct nl *, uint16_t, unsigned,
+    const struct config_net *);
+
+/* Delete what left the list, add what joined it; order kept. */
+static int
+nl_diff(struct nl *nl, unsigned ifindex, const char *what, nl_op op,
+    uint16_t add, uint16_t del, const struct config_net *o, size_t no,
+    const struct config_net *n, size_t nn)
+{
+	char s[INET6_ADDRSTRLEN + 8];
+	int err;
+
+	for (size_t i = 0; i < no; i++) {
+		if (net_in(&o[i], n, nn))
+			continue;
+		err = op(nl, del, ifindex, &o[i]);
+		/* Already gone (removed by hand) is what we wanted. */
+		if (err != 0 && err != EADDRNOTAVAIL && err != ESRCH) {
+			log_warnx("%s %s: remove: %s", what,
+			    net_str(&o[i], s, sizeof(s)), strerror(err));
+			return -1;
+		}
+		log_info("reload: %s %s removed", what, net_str(&o[i], s,
+		    sizeof(s)));
+	}
+	for (size_t i = 0; i < nn; i++) {
+		if (net_in(&n[i], o, no))
+			continue;
+		if ((err = op(nl, add, ifindex, &n[i])) != 0) {
+			log_warnx("%s %s: %s", what, net_str(&n[i], s, sizeof(s)),
+			    strerror(err));
+			return -1;
+		}
+		log_info("reload: %s %s added", what, net_str(&n[i], s,
+		    sizeof(s)));
+	}
+	return 0;
+}
+
+int
+netlink_reconfigure(const struct config *o, const struct config *n,
+    unsigned ifindex)
+{
+	struct nl nl;
+	int rc = -1, err;
+
+	if (nl_open(&nl) == -1)
+		return -1;
+	if ((n->tun_up || has_route4(n)) && !(o->tun_up || has_route4(o)) &&
+	    (err = nl_link_up(&nl, ifindex)) != 0) {
+		log_warnx("tun-up: %s", strerror(err));
+		goto out;
+	}
+	if (nl_diff(&nl, ifindex, "tun-ip", nl_addr, RTM_NEWADDR, RTM_DELADDR,
+	    o->tun_ips, o->ntun_ips, n->tun_ips, n->ntun_ips) == -1)
+		goto out;
+	if (nl_diff(&nl, ifindex, "tun-route", nl_route, RTM_NEWROUTE,
+	    RTM_DELROUTE, o->tun_routes, o->ntun_routes, n->tun_routes,
+	    n->ntun_routes) == -1)
+		goto out;
+	rc = 0;
+out:
 	close(nl.fd);
 	return rc;
 }

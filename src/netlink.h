@@ -15,4 +15,13 @@ struct config;
 int netlink_configure(const struct config *cfg, unsigned ifindex)
     __attribute__((warn_unused_result));
 
+/*
+ * SIGHUP: bring the TUN from o's tun-up/tun-ip/tun-route to n's:
+ * addresses and routes no longer listed are removed, new ones added, the
+ * link set up if n needs it (never set down).  Needs CAP_NET_ADMIN; 0 or
+ * -1 (logged, partially applied).
+ */
+int netlink_reconfigure(const struct config *o, const struct config *n,
+    unsigned ifindex) __attribute__((warn_unused_result));
+
 #endif

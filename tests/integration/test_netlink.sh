@@ -114,19 +114,31 @@ check_eq "MTU 1000 exits 1" 1 "$rc"
 check_grep "MTU 1000 explained" "tun-device $TUN: MTU 1000 is below the IPv6 minimum of 1280" "$DLOG"
 ip -n "$R" tuntap del dev "$TUN" mode tun
 
-# --- SIGHUP reload; SIGUSR1 exits ----------------------------------------------
-conf "map 192.0.2.5 2001:db8:1::5"
+# --- SIGHUP reload: maps, tun-* re-applied, restart-only named; SIGUSR1 ---------
+conf "map 192.0.2.5 2001:db8:1::5" "tun-ip 2001:db8:ff::1/64" "tun-route 192.0.2.0/24"
 start_daemon "$CONF"
-conf "map 192.0.2.5 2001:db8:1::5" "map 192.0.2.6 2001:db8:1::6" "tun-up yes"
+conf "map 192.0.2.5 2001:db8:1::5" "map 192.0.2.6 2001:db8:1::6" "tun-up yes" \
+	"tun-ip 2001:db8:ff::2/64" "tun-route 198.51.100.0/24"
+sed -i "s/^tun-device $TUN\$/tun-device other0/" "$CONF"
 kill -HUP "$DAEMON_PID"
 wait_for 3 grep -q "configuration reloaded" "$DLOG" || true
 check_grep "good reload logs the map count" "^configuration reloaded: 2 maps$" "$DLOG"
-check_grep "restart-only change named" "reload: changes to tun-up take effect only after a restart" "$DLOG"
+check_grep "restart-only change named" \
+	"^reload: changes to tun-device take effect only after a restart$" "$DLOG"
+check_grep "reload adds the new tun-ip" "^reload: tun-ip 2001:db8:ff::2/64 added$" "$DLOG"
+check "new tun-ip present" \
+	sh -c "ip -n $R -6 addr show dev $TUN | grep -q 'inet6 2001:db8:ff::2/64 '"
+check_fails "dropped tun-ip removed" \
+	sh -c "ip -n $R -6 addr show dev $TUN | grep -q 'inet6 2001:db8:ff::1/64 '"
+check_eq "new tun-route present" "unicast 198.51.100.0/24 proto boot scope link" \
+	"$(ip -n "$R" -d -4 route show dev "$TUN" 198.51.100.0/24 | sed 's/ *$//')"
+check_eq "dropped tun-route removed" "" "$(ip -n "$R" -4 route show dev "$TUN" 192.0.2.0/24)"
+sed -i "s/^tun-device other0\$/tun-device $TUN/" "$CONF"
 echo "bogus-directive 1" >>"$CONF"
 kill -HUP "$DAEMON_PID"
 wait_for 3 grep -q "reload failed" "$DLOG" || true
 check_grep "bad reload keeps running config" "^reload failed, keeping the running configuration$" "$DLOG"
-check_grep "bad reload logs the config error with file:line" "nat64.conf:7" "$DLOG"
+check_grep "bad reload logs the config error with file:line" "nat64.conf:9" "$DLOG"
 check "daemon survives a bad reload" daemon_alive
 rc=0; stop_daemon USR1 || rc=$?
 check_eq "SIGUSR1 exits 0" 0 "$rc"
