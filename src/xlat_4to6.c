@@ -410,6 +410,8 @@ fix_l4(struct xlat *x, uint8_t proto, uint8_t *l4, size_t avail,
 		} else if (x->cfg->udp_cksum == UDP_CKSUM_DROP) {
 			return XLAT_DROP_UDP_ZERO_CSUM;
 		} else if (x->cfg->udp_cksum == UDP_CKSUM_CALC && full) {
+			/* The UDP length, validated <= avail, not padding. */
+			avail = get16(l4 + 4);
 			c = csum_fold(csum_partial(l4, avail, csum_pseudo6(s6,
 			    d6, IPPROTO_UDP, (uint32_t)avail)));
 		} else if (x->cfg->udp_cksum == UDP_CKSUM_CALC) {

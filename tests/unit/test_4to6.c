@@ -1876,6 +1876,19 @@ rfc7915_4_5_udp_zero_checksum_calculated(void **st)
 	IN[26] = IN[27] = 0;
 	w = udp6(WANT, H6(), 31);
 	expect6(n, w);
+	/* Link padding after the UDP length is not summed. */
+	n = udp4(IN, H4(), 20);
+	IN[26] = IN[27] = 0;
+	wr16(IN + 24, 25);
+	w = udp6(WANT, H6(), 17);
+	WANT[44] = 0, WANT[45] = 25;
+	WANT[46] = WANT[47] = 0;
+	memcpy(WANT + 48, IN + 28, 20);
+	WANT[5] = 28;
+	wr16(WANT + 46, fx_csum(WANT + 40, 25, fx_sum((uint8_t[]){ 0, 0, 0,
+	    25, 0, 0, 0, IPPROTO_UDP }, 8, fx_sum(WANT + 8, 32, 0))));
+	assert_int_equal(w, 65);
+	expect6(n, 68);
 }
 
 static void
