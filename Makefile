@@ -112,7 +112,7 @@ $(B)/fuzz/fuzz_xlat: tests/fuzz/fuzz_xlat.c $(filter-out src/main.c,$(wildcard s
 bench: $(B)/nat64d
 	$(Q)bench/run.sh $(B)/nat64d
 
-# systemd units with the real SBINDIR (build/systemd/, so `make clean`
+# systemd units with the real SBINDIR and SYSCONFDIR (build/systemd/, so `make clean`
 # removes them and a changed SBINDIR always takes effect).
 UNITS = nat64d.service nat64d@.service
 EXAMPLES = $(wildcard conf/*.conf conf/*.nft)
@@ -120,7 +120,8 @@ EXAMPLES = $(wildcard conf/*.conf conf/*.nft)
 units:
 	$(Q)mkdir -p $(B)/systemd
 	$(Q)for u in $(UNITS); do \
-		sed -e 's|@SBINDIR@|$(SBINDIR)|g' systemd/$$u.in \
+		sed -e 's|@SBINDIR@|$(SBINDIR)|g' \
+		    -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/$$u.in \
 		    > $(B)/systemd/$$u.tmp && \
 		mv $(B)/systemd/$$u.tmp $(B)/systemd/$$u || exit 1; \
 	done
