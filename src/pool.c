@@ -411,9 +411,9 @@ lease_new(struct pool *p, const struct in6_addr *a6, uint32_t a4,
 	e->last_ms = last_ms;
 	e->prev = e->next = NIL;
 	e->state = state;
+	if (p->nlease >= p->nbucket)
+		hgrow(p);		/* rehashes [0, nlease) */
 	p->nlease++;
-	if (p->nlease > p->nbucket)
-		hgrow(p);
 	hinsert(p, idx);
 	return idx;
 }
@@ -653,7 +653,11 @@ lookup6(void *opaque, const struct in6_addr *src, bool may_assign,
 	uint32_t idx, a4;
 
 	if ((idx = hfind(p, src)) != NIL) {
+		/* TAYGA: a dormant lease is out of the map tables; only a
+		 * packet that may assign brings it back. */
 		if (p->lease[idx].state == LEASE_DORMANT) {
+			if (!may_assign)
+				return POOL_NONE;
 			list_unlink(p, &p->dormant, idx);
 			activate(p, idx, now_ms);
 			log_dyn(now_ms, "reactivated", &p->lease[idx]);
@@ -979,10 +983,10 @@ pool_load(struct pool *p, const char *path, time_t wall_now,
 	uint32_t base = p->nlease;
 	char *line = NULL;
 	size_t sz = 0, lineno = 0, n;
-	bool future = false;
+	bool future = false, rerr;
 	FILE *f;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		log_warn("%s", path);
@@ -991,14 +995,14 @@ pool_load(struct pool *p, const char *path, time_t wall_now,
 	while (getline(&line, &sz, f) != -1)
 		if (load_line(p, path, ++lineno, line, wall_now, &future) == -1)
 			break;
-	if (ferror(f))
-		log_warn("%s: read error", path);
+	if ((rerr = ferror(f)))
+		log_warn("%s", path);
 	free(line);
 	fclose(f);
 	n = load_settle(p, base, wall_now, mono_now_ms, future);
 	log_info("Loaded %zu dynamic %s from %s", n, n == 1 ? "map" : "maps",
 	    path);
-	return (int)n;
+	return rerr ? -1 : (int)n;
 }
 
 static void
@@ -1122,4 +1126,19 @@ pool_save(struct pool *p, const char *path, time_t wall_now,
 	p->saved = true;
 	p->last_save_ms = mono_now_ms;
 	return 0;
+}
+
+size_t
+pool_mem_bytes(const struct pool *p)
+{
+	size_t n = sizeof(*p), i;
+
+	n += p->npage * sizeof(*p->page);
+	for (i = 0; i < p->npage; i++)
+		if (p->page[i] != NULL)
+			n += ((size_t)1 << p->pshift) * sizeof(**p->page);
+	n += (size_t)p->cap * sizeof(*p->lease);
+	n += (size_t)p->nbucket * sizeof(*p->bucket);
+	n += p->nexcl * sizeof(*p->excl);
+	return n;
 }

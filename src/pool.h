@@ -77,6 +77,7 @@ int pool_save(struct pool *p, const char *path, time_t wall_now,
     uint64_t mono_now_ms);
 
 size_t pool_count(const struct pool *p);		/* leases, any state */
+size_t pool_mem_bytes(const struct pool *p);	/* heap held by the pool */
 size_t pool_capacity(const struct pool *p);	/* assignable addresses */
 /* Iterate: returns false past the end. */
 bool pool_get(const struct pool *p, size_t i, struct pool_lease_info *out);
