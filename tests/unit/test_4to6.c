@@ -1712,6 +1712,25 @@ rfc6791_error_from_unmappable_router(void **st)
 }
 
 static void
+rfc7915_4_3_inner_addresses_through_eam(void **st)
+{
+	size_t k, n, w;
+
+	/* The IPv6 host behind an EAM gets its error: outer destination
+	 * and inner source map through the same entry. */
+	nsp();
+	add_eam("198.51.100.0", 24, "2001:db8:aaaa::", 120);
+	inner4len = udp4(INNER, H4(.ttl = 5), 30);
+	inner6len = udp6(INNER6, H6(.src = "2001:db8:aaaa::2", .hlim = 5), 30);
+	n = err_in(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0, INNER, inner4len);
+	k = fx_icmp(SEG2, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0,
+	    INNER6, inner6len);
+	w = fx_build_ip6(WANT, H6(.src = R6, .dst = "2001:db8:aaaa::2",
+	    .hlim = 49, .nh = IPPROTO_ICMPV6), SEG2, k);
+	expect6(n, w);
+}
+
+static void
 rfc7915_4_3_error_to_unmapped_dst_dropped(void **st)
 {
 	size_t n;
@@ -2237,6 +2256,7 @@ main(void)
 		cmocka_unit_test(rfc7915_4_3_grows_by_header_difference),
 		cmocka_unit_test(rfc7915_4_3_inner_udp_zero_checksum),
 		cmocka_unit_test(rfc6791_error_from_unmappable_router),
+		cmocka_unit_test(rfc7915_4_3_inner_addresses_through_eam),
 		cmocka_unit_test(rfc7915_4_3_error_to_unmapped_dst_dropped),
 		cmocka_unit_test(rfc4884_time_exceeded_extension_kept),
 		cmocka_unit_test(rfc4884_unreach_extension_kept),
