@@ -6,7 +6,8 @@
  *
  * Leases live in one dense array (48 bytes each).  IPv6 -> lease is a
  * chained hash of indices; IPv4 -> lease is a two-level table indexed by
- * the pool offset, a page allocated when its first lease appears.  Active
+ * the pool offset, a page allocated when its first lease appears, with a
+ * bitmap of used offsets so probing skips 64 leases a step.  Active
  * leases sit on one list, dormant ones on a list ordered by last use
  * (head = least recently used), so reclaiming and expiring are O(1) per
  * lease.
@@ -30,6 +31,7 @@
 
 #define NIL		UINT32_MAX
 #define PAGE_SHIFT_MAX	12		/* 4096 offsets per IPv4 page */
+#define PAGE_WORDS	((1U << PAGE_SHIFT_MAX) / 64)
 #define SAVE_INTERVAL_MS (302400ULL * 1000)	/* TAYGA: every 3.5 days */
 #define TMP_SUFFIX	"~~"
 
@@ -53,6 +55,12 @@ struct lease_list {
 	uint32_t	head, tail;
 };
 
+struct v4page {
+	uint32_t	nused;
+	uint64_t	used[PAGE_WORDS];	/* bit set: leased */
+	uint32_t	idx[];			/* lease index + 1, 0: none */
+};
+
 struct range4 {
 	uint32_t	lo, hi;		/* host byte order, inclusive */
 };
@@ -63,7 +71,7 @@ struct pool {
 	unsigned	bits;		/* 32 - len */
 	uint64_t	range;		/* 1 << bits */
 	unsigned	pshift;
-	uint32_t	**page;		/* offset -> lease index + 1 */
+	struct v4page	**page;
 	size_t		npage;
 
 	struct lease	*lease;
@@ -103,7 +111,7 @@ geometry_alloc(struct pool *p, const struct pool_params *prm)
 {
 	uint32_t net = ntohl(prm->net.s_addr);
 	unsigned bits = 32 - (prm->len > 32 ? 32 : prm->len);
-	uint32_t **page;
+	struct v4page **page;
 	size_t npage;
 	unsigned pshift;
 
@@ -137,49 +145,107 @@ static uint32_t
 slot_get(const struct pool *p, uint32_t a4)
 {
 	uint32_t off = a4 - p->net;
-	const uint32_t *pg;
+	const struct v4page *pg;
 
 	if (!in_range(p, a4))
 		return NIL;
 	pg = p->page[off >> p->pshift];
 	if (pg == NULL)
 		return NIL;
-	return pg[off & ((1U << p->pshift) - 1)] - 1;
+	return pg->idx[off & ((1U << p->pshift) - 1)] - 1;
 }
 
+static size_t
+page_size(const struct pool *p)
+{
+	return sizeof(struct v4page) + ((size_t)1 << p->pshift) *
+	    sizeof(uint32_t);
+}
+
+/* idx == NIL clears the slot. */
 static int
 slot_set(struct pool *p, uint32_t a4, uint32_t idx)
 {
-	uint32_t off = a4 - p->net;
-	uint32_t **pg = &p->page[off >> p->pshift];
+	uint32_t off = a4 - p->net, i = off & ((1U << p->pshift) - 1);
+	struct v4page **pg = &p->page[off >> p->pshift];
+	uint64_t bit = 1ULL << (i & 63);
 
-	if (*pg == NULL &&
-	    (*pg = calloc(1U << p->pshift, sizeof(**pg))) == NULL)
+	if (*pg == NULL && (*pg = calloc(1, page_size(p))) == NULL)
 		return -1;
-	(*pg)[off & ((1U << p->pshift) - 1)] = idx + 1;
+	if (idx == NIL && (*pg)->idx[i] != 0) {
+		(*pg)->used[i / 64] &= ~bit;
+		(*pg)->nused--;
+	} else if (idx != NIL && (*pg)->idx[i] == 0) {
+		(*pg)->used[i / 64] |= bit;
+		(*pg)->nused++;
+	}
+	(*pg)->idx[i] = idx + 1;
 	return 0;
+}
+
+/* First offset in [off, stop) without a lease, or stop. */
+static uint64_t
+first_unleased(const struct pool *p, uint64_t off, uint64_t stop)
+{
+	uint64_t psz = 1ULL << p->pshift;
+
+	while (off < stop) {
+		const struct v4page *pg = p->page[off >> p->pshift];
+		uint64_t base = off & ~(psz - 1), pend = base + psz, bits;
+		unsigned w;
+
+		if (pend > stop)
+			pend = stop;
+		if (pg == NULL)
+			return off;
+		if (pg->nused == psz) {
+			off = pend;
+			continue;
+		}
+		w = (unsigned)((off - base) / 64);
+		bits = ~pg->used[w] & (~0ULL << ((off - base) & 63));
+		for (;;) {
+			if (bits != 0) {
+				off = base + w * 64 + (uint64_t)__builtin_ctzll(bits);
+				return off < pend ? off : stop;
+			}
+			if (base + ++w * 64 >= pend)
+				break;
+			bits = ~pg->used[w];
+		}
+		off = pend;
+	}
+	return stop;
 }
 
 /* ---- exclusions ---- */
 
-static bool
-excluded(const struct pool *p, uint32_t a4)
+/* Index of the first exclusion ending at or after a4. */
+static size_t
+excl_lower(const struct pool *p, uint32_t a4)
 {
 	size_t lo = 0, hi = p->nexcl;
 
-	if (a4 == p->net)
-		return true;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (p->excl[mid].hi < a4)
 			lo = mid + 1;
-		else if (p->excl[mid].lo > a4)
-			hi = mid;
 		else
-			return true;
+			hi = mid;
 	}
-	return false;
+	return lo;
+}
+
+static bool
+excluded(const struct pool *p, uint32_t a4)
+{
+	size_t x;
+
+	if (a4 == p->net)
+		return true;
+	x = excl_lower(p, a4);
+	return x < p->nexcl && p->excl[x].lo <= a4;
 }
 
 static void
@@ -230,18 +296,27 @@ range_merge(struct range4 *r, size_t n)
 
 /* ---- the IPv6 hash ---- */
 
+/* MurmurHash3's 64-bit finaliser: every input bit reaches every output
+ * bit, so the bucket mask may take any bits. */
+static uint64_t
+fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 static uint32_t
 hash6(const struct pool *p, const struct in6_addr *a6)
 {
-	uint64_t w[2], h;
+	uint64_t w[2];
 
 	memcpy(w, a6, sizeof(w));
-	h = (w[0] ^ p->hkey[0]) * 0x9e3779b97f4a7c15ULL;
-	h ^= h >> 29;
-	h += w[1] ^ p->hkey[1];
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (uint32_t)h & (p->nbucket - 1);
+	return (uint32_t)fmix64(fmix64(w[0] ^ p->hkey[0]) ^ w[1] ^
+	    p->hkey[1]) & (p->nbucket - 1);
 }
 
 static uint32_t
@@ -588,36 +663,45 @@ start_offset(const struct pool *p, const struct in6_addr *a6)
 	return base;
 }
 
-/* First assignable offset in [lo, hi], or NIL. */
-static uint32_t
-probe_span(const struct pool *p, uint64_t lo, uint64_t hi)
+/* First assignable offset in [off, end), or end: jump over excluded
+ * ranges, then over leased offsets a bitmap word at a time. */
+static uint64_t
+probe_span(const struct pool *p, uint64_t off, uint64_t end)
 {
-	uint64_t off;
-
-	for (off = lo; off <= hi; off++) {
+	while (off < end) {
 		uint32_t a4 = p->net + (uint32_t)off;
+		size_t x = excl_lower(p, a4);
+		uint64_t stop = end, f;
 
-		if (excluded(p, a4) || slot_get(p, a4) != NIL)
+		if (off == 0) {
+			off = 1;		/* the network address */
 			continue;
-		return (uint32_t)off;
+		}
+		if (x < p->nexcl && p->excl[x].lo <= a4) {
+			off = (uint64_t)p->excl[x].hi - p->net + 1;
+			continue;
+		}
+		if (x < p->nexcl && (uint64_t)p->excl[x].lo - p->net < stop)
+			stop = (uint64_t)p->excl[x].lo - p->net;
+		if ((f = first_unleased(p, off, stop)) < stop)
+			return f;
+		off = stop;
 	}
-	return NIL;
+	return end;
 }
 
 /* Linear probe from start, wrapping once round the pool. */
 static bool
 probe(const struct pool *p, uint32_t start, uint32_t *a4)
 {
-	uint32_t off;
+	uint64_t off;
 
 	if (p->nlease >= p->range - p->nexcluded)
 		return false;
-	off = probe_span(p, start, p->range - 1);
-	if (off == NIL && start > 0)
-		off = probe_span(p, 0, start - 1);
-	if (off == NIL)
+	if ((off = probe_span(p, start, p->range)) == p->range &&
+	    (off = probe_span(p, 0, start)) == start)
 		return false;
-	*a4 = p->net + off;
+	*a4 = p->net + (uint32_t)off;
 	return true;
 }
 
@@ -1136,7 +1220,7 @@ pool_mem_bytes(const struct pool *p)
 	n += p->npage * sizeof(*p->page);
 	for (i = 0; i < p->npage; i++)
 		if (p->page[i] != NULL)
-			n += ((size_t)1 << p->pshift) * sizeof(**p->page);
+			n += page_size(p);
 	n += (size_t)p->cap * sizeof(*p->lease);
 	n += (size_t)p->nbucket * sizeof(*p->bucket);
 	n += p->nexcl * sizeof(*p->excl);
