@@ -383,6 +383,120 @@ test_exclusions_skipped(void **state)
 	maps_free(m);
 }
 
+/* An excluded block covering the start: the probe jumps over it. */
+static void
+test_exclusion_ranges(void **state)
+{
+	static const char *const v4[] = { "10.0.0.0", "10.0.128.0" };
+	static const unsigned l4[] = { 17, 32 };
+	static const char *const v6[] = { "2001:db8:1::", "2001:db8:2::" };
+	static const unsigned l6[] = { 113, 128 };
+	struct maps *m = mkmaps(v4, l4, v6, l6, 2);
+	struct pool *p = mkpool("10.0.0.0", 16);
+
+	pool_set_exclusions(p, m, A4("10.0.128.1"));
+	assert_int_equal(pool_capacity(p), 32768 - 2);
+	/* ::69 starts inside the excluded half */
+	assert_string_equal(get6(p, "2001:db8::69", true, T0), "10.0.128.2");
+	/* 0x69 one byte pair earlier: the same 16-bit fold, the same start */
+	assert_string_equal(get6(p, "2001:db8::69:0", true, T0), "10.0.128.3");
+	pool_free(p);
+	maps_free(m);
+	/* a map covering the whole pool leaves nothing */
+	m = mkmaps((const char *const[]){ "10.0.0.0" }, (const unsigned[]){ 8 },
+	    (const char *const[]){ "2001:db8:3::" },
+	    (const unsigned[]){ 104 }, 1);
+	p = mkpool("10.0.0.0", 16);
+	pool_set_exclusions(p, m, A4("192.0.2.1"));
+	assert_int_equal(pool_capacity(p), 0);
+	assert_string_equal(get6(p, "2001:db8::69", true, T0), "FULL");
+	pool_free(p);
+	maps_free(m);
+}
+
+/* TAYGA's start offset, written out plainly as a reference. */
+static uint32_t
+ref_start(const struct in6_addr *a6, unsigned bits)
+{
+	uint32_t w[4], base = 0, max = (uint32_t)((1ULL << bits) - 1);
+	int i;
+
+	memcpy(w, a6, sizeof(w));
+	for (i = 0; i < 4; i++) {
+		base += w[i];
+		while (base > max)
+			base = (base & max) + (base >> bits);
+	}
+	return base;
+}
+
+/*
+ * Fill a /19 (two IPv4 pages) with exclusions across bitmap words and
+ * pages; every assignment must be what naive linear probing from the
+ * reference start gives.
+ */
+static void
+test_probe_matches_reference(void **state)
+{
+	static const char *const v4[] = { "10.1.15.192", "10.1.16.0",
+	    "10.1.31.255", "10.1.8.64" };
+	static const unsigned l4[] = { 26, 30, 32, 27 };
+	static const char *const v6[] = { "2001:db8:1::", "2001:db8:2::",
+	    "2001:db8:3::", "2001:db8:4::" };
+	static const unsigned l6[] = { 122, 126, 128, 123 };
+	struct maps *m = mkmaps(v4, l4, v6, l6, 4);
+	struct pool *p = mkpool("10.1.0.0", 19);
+	static bool taken[8192];
+	struct in6_addr a6 = A6("2001:db8:c000::");
+	struct in_addr a4;
+	uint64_t x = 88172645463325252ULL;
+	uint32_t i, n, off, k;
+
+	pool_set_exclusions(p, m, A4("10.1.0.77"));
+	memset(taken, 0, sizeof(taken));
+	taken[0] = taken[77] = true;
+	for (k = 0; k < 64; k++)
+		taken[15 * 256 + 192 + k] = true;
+	for (k = 0; k < 4; k++)
+		taken[16 * 256 + k] = true;
+	for (k = 0; k < 32; k++)
+		taken[8 * 256 + 64 + k] = true;
+	taken[8191] = true;
+	n = 8192 - 2 - 64 - 4 - 32 - 1;
+	assert_int_equal(pool_capacity(p), n);
+	for (i = 0; i < n; i++) {
+		uint32_t start;
+
+		/* half clustered (consecutive sources), half scattered */
+		if (i % 2) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			memcpy(&a6.s6_addr[8], &x, 8);
+		} else {
+			memset(&a6.s6_addr[8], 0, 8);
+			a6.s6_addr[14] = (uint8_t)(i >> 8);
+			a6.s6_addr[15] = (uint8_t)i;
+		}
+		start = ref_start(&a6, 13);
+		for (k = 0; k < 8192; k++)
+			if (!taken[(start + k) & 8191])
+				break;
+		assert_true(k < 8192);
+		off = (start + k) & 8191;
+		taken[off] = true;
+		assert_int_equal(pool_ops.lookup6(p, &a6, true, T0, &a4),
+		    POOL_OK);
+		assert_int_equal(ntohl(a4.s_addr) - ntohl(A4("10.1.0.0").s_addr),
+		    off);
+	}
+	assert_int_equal(pool_count(p), n);
+	a6 = A6("2001:db8:d::1");
+	assert_int_equal(pool_ops.lookup6(p, &a6, true, T0, &a4), POOL_FULL);
+	pool_free(p);
+	maps_free(m);
+}
+
 /* Leases that a new exclusion covers are dropped and logged. */
 static void
 test_exclusions_drop_leases(void **state)
@@ -1174,6 +1288,8 @@ main(void)
 		cmocka_unit_test(test_broadcast_used_network_skipped),
 		cmocka_unit_test(test_probe_linear),
 		cmocka_unit_test(test_exclusions_skipped),
+		cmocka_unit_test(test_exclusion_ranges),
+		cmocka_unit_test(test_probe_matches_reference),
 		cmocka_unit_test(test_exclusions_drop_leases),
 		cmocka_unit_test(test_same_host_same_address),
 		cmocka_unit_test(test_dormant_then_reactivated),
