@@ -44,7 +44,7 @@ enum lease_state {
 
 struct lease {
 	struct in6_addr	a6;
-	int64_t		last_ms;	/* monotonic; < 0 is before boot */
+	int64_t		last_ms;	/* monotonic, < 0: before boot */
 	uint32_t	a4;		/* host byte order */
 	uint32_t	hnext;		/* IPv6 hash chain */
 	uint32_t	prev, next;	/* active list or dormant LRU list */
@@ -58,7 +58,7 @@ struct lease_list {
 struct v4page {
 	uint32_t	nused;
 	uint64_t	used[PAGE_WORDS];	/* bit set: leased */
-	uint32_t	idx[];			/* lease index + 1, 0: none */
+	uint32_t	idx[];		/* lease index + 1, 0: none */
 };
 
 struct range4 {
@@ -85,7 +85,7 @@ struct pool {
 
 	struct range4	*excl;		/* sorted, merged */
 	size_t		nexcl;
-	uint64_t	nexcluded;	/* offsets never assignable, incl. 0 */
+	uint64_t	nexcluded;	/* unassignable offsets, incl. 0 */
 
 	bool		dirty;
 	bool		saved;
@@ -206,7 +206,8 @@ first_unleased(const struct pool *p, uint64_t off, uint64_t stop)
 		bits = ~pg->used[w] & (~0ULL << ((off - base) & 63));
 		for (;;) {
 			if (bits != 0) {
-				off = base + w * 64 + (uint64_t)__builtin_ctzll(bits);
+				off = base + w * 64 +
+				    (uint64_t)__builtin_ctzll(bits);
 				return off < pend ? off : stop;
 			}
 			if (base + ++w * 64 >= pend)
@@ -258,7 +259,7 @@ count_excluded(struct pool *p)
 		uint64_t lo = p->excl[i].lo, hi = p->excl[i].hi;
 
 		if (lo <= first)
-			lo = first + 1;		/* network counted already */
+			lo = first + 1;	/* network counted already */
 		if (hi > last)
 			hi = last;
 		if (lo <= hi)
@@ -358,7 +359,7 @@ hgrow(struct pool *p)
 	uint32_t *b;
 
 	if (n == 0 || (b = malloc((size_t)n * sizeof(*b))) == NULL)
-		return;			/* longer chains, still correct */
+		return;		/* longer chains, still correct */
 	free(p->bucket);
 	p->bucket = b;
 	p->nbucket = n;
@@ -423,7 +424,7 @@ list_push_tail(struct pool *p, struct lease_list *l, uint32_t idx)
 	list_insert_after(p, l, l->tail, idx);
 }
 
-/* Fix the neighbours of a lease that moved from index from to index to. */
+/* Point the neighbours of the lease now at index to at it. */
 static void
 list_moved(struct pool *p, uint32_t to)
 {
@@ -469,7 +470,7 @@ lease_new(struct pool *p, const struct in6_addr *a6, uint32_t a4,
 		uint32_t ncap = p->cap ? p->cap * 2 : 64;
 		struct lease *nl;
 
-		if (ncap < p->cap || ncap > UINT32_MAX - 1)
+		if (ncap < p->cap)
 			return NIL;
 		if ((nl = reallocarray(p->lease, ncap, sizeof(*nl))) == NULL)
 			return NIL;
@@ -505,7 +506,7 @@ lease_free(struct pool *p, uint32_t idx)
 		list_unlink(p, l, idx);
 	hreplace(p, idx, NIL);
 	if (slot_get(p, p->lease[idx].a4) == idx)
-		(void)slot_set(p, p->lease[idx].a4, NIL);	/* page exists */
+		(void)slot_set(p, p->lease[idx].a4, NIL); /* page exists */
 	if (idx != last) {
 		hreplace(p, last, idx);
 		p->lease[idx] = p->lease[last];

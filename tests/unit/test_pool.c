@@ -30,7 +30,7 @@
 #define EXPIRE_S	(14 * 86400)
 #define S		1000ULL		/* ms per second */
 #define T0		(1000 * S)	/* monotonic start of a test */
-#define WALL		((time_t)1700000000)	/* Tue Nov 14 22:13:20 2023 */
+#define WALL		((time_t)1700000000)	/* 2023-11-14 22:13:20 */
 
 /* ---- helpers ---- */
 
@@ -630,8 +630,10 @@ test_lru_dormant_reclaim(void **state)
 	const char *log;
 
 	snprintf(a1, sizeof(a1), "%s", get6(p, "2001:db8::a", true, T0 + S));
-	snprintf(a2, sizeof(a2), "%s", get6(p, "2001:db8::b", true, T0 + 2 * S));
-	snprintf(a3, sizeof(a3), "%s", get6(p, "2001:db8::c", true, T0 + 3 * S));
+	snprintf(a2, sizeof(a2), "%s",
+	    get6(p, "2001:db8::b", true, T0 + 2 * S));
+	snprintf(a3, sizeof(a3), "%s",
+	    get6(p, "2001:db8::c", true, T0 + 3 * S));
 	assert_int_equal(pool_count(p), 3);
 	assert_string_not_equal(a1, a2);
 	assert_string_not_equal(a2, a3);
@@ -816,8 +818,9 @@ test_save_load_state(void **state)
 	const char *path = tpath("dynamic.map");
 	struct pool *p = mkpool("10.200.0.0", 16), *q;
 	struct pool_lease_info a, b;
+	char src[64], line[256];
+	struct capture c;
 	size_t i, j;
-	char src[64];
 
 	for (i = 0; i < 300; i++) {
 		snprintf(src, sizeof(src), "2001:db8:%zx::%zx", i % 7, i);
@@ -828,8 +831,11 @@ test_save_load_state(void **state)
 	assert_int_equal(pool_save(p, path, WALL, T0 + 99 * S + DORMANT_S * S),
 	    0);
 	q = mkpool("10.200.0.0", 16);
+	cap_start(&c);
 	assert_int_equal(pool_load(q, path, WALL + 60, T0 + 99 * S +
 	    DORMANT_S * S + 60 * S), 300);
+	snprintf(line, sizeof(line), "Loaded 300 dynamic maps from %s\n", path);
+	assert_string_equal(cap_end(&c), line);
 	assert_int_equal(pool_count(q), 300);
 	for (i = 0; pool_get(p, i, &a); i++) {
 		uint64_t now = T0 + 99 * S + DORMANT_S * S + 60 * S;
@@ -1009,7 +1015,8 @@ test_load_future_all_dormant(void **state)
 {
 	const char *path = tpath("future.map");
 	struct pool *p = mkpool("192.168.255.0", 24);
-	char text[512];
+	char text[512], line[256];
+	struct capture c;
 
 	snprintf(text, sizeof(text),
 	    "192.168.255.1\t2001:db8::1\t%lld\n"
@@ -1018,7 +1025,10 @@ test_load_future_all_dormant(void **state)
 	    (long long)WALL - 10, (long long)WALL + 100,
 	    (long long)WALL - EXPIRE_S - 10);
 	write_text(path, text);
+	cap_start(&c);
 	assert_int_equal(pool_load(p, path, WALL, T0), 3);
+	snprintf(line, sizeof(line), "Loaded 3 dynamic maps from %s\n", path);
+	assert_string_equal(cap_end(&c), line);
 	assert_string_equal(state4(p, "192.168.255.1"), "dormant");
 	assert_string_equal(state4(p, "192.168.255.2"), "dormant");
 	assert_string_equal(state4(p, "192.168.255.3"), "dormant");
