@@ -1205,12 +1205,11 @@ test_slash16_full(void **state)
 		    &back4), POOL_OK);
 		assert_int_equal(back4.s_addr, a4.s_addr);
 	}
-	/* O(1) both ways: ~200k operations take milliseconds (seconds
-	 * would mean a degenerate hash or probe), even under ASan */
+	/* Reported, not asserted: timings are noisy here (make bench
+	 * measures performance). */
 	assert_int_equal(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1), 0);
 	cpu = (double)(c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
 	print_message("/16 fill and lookups: %.3f s CPU\n", cpu);
-	assert_true(cpu < 3.0);
 	mem = pool_mem_bytes(p);
 	print_message("/16 full: %zu bytes, %zu per lease\n", mem, mem / n);
 	assert_true(mem / n <= 64);
