@@ -154,3 +154,8 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all unit check check-unit check-integration fuzz bench install uninstall units clean
+
+# tests/integration/test_discover.sh: src/discover.c in a poll loop of its own.
+$(B)/discover-probe: tests/tools/discover-probe.c $(B)/obj/discover.o $(B)/obj/addr.o $(B)/obj/log.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $^
