@@ -159,3 +159,7 @@ clean:
 $(B)/discover-probe: tests/tools/discover-probe.c $(B)/obj/discover.o $(B)/obj/addr.o $(B)/obj/log.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(A)/discover-probe: tests/tools/discover-probe.c $(A)/obj/discover.o $(A)/obj/addr.o $(A)/obj/log.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
