@@ -953,6 +953,15 @@ rfc7915_5_1_1_extension_after_fragment_dropped(void **st)
 	n = fx_build_ip6(IN, &(struct fx_ip6){ .src = S6, .dst = D6,
 	    .hlim = 64, .nh = IPPROTO_FRAGMENT }, body, 64);
 	expect_drop(n, XLAT_DROP_PROTO_UNSUPPORTED);
+	/* AH and HIP are extension headers too (RFC 7045 list). */
+	body[0] = IPPROTO_AH;
+	n = fx_build_ip6(IN, &(struct fx_ip6){ .src = S6, .dst = D6,
+	    .hlim = 64, .nh = IPPROTO_FRAGMENT }, body, 64);
+	expect_drop(n, XLAT_DROP_PROTO_UNSUPPORTED);
+	body[0] = 139;
+	n = fx_build_ip6(IN, &(struct fx_ip6){ .src = S6, .dst = D6,
+	    .hlim = 64, .nh = IPPROTO_FRAGMENT }, body, 64);
+	expect_drop(n, XLAT_DROP_PROTO_UNSUPPORTED);
 }
 
 static void
