@@ -92,6 +92,7 @@ struct discover {
 
 	/* RFC 7050 */
 	struct discover_resolv	rc;
+	bool			resolv_failed;	/* warned already */
 	int			dns_fd;		/* -1 unless a query is out */
 	uint16_t		dns_id;
 	unsigned		dns_sent;	/* sends in this transaction */
@@ -322,10 +323,8 @@ resolv_read(const char *path, uint16_t port, struct discover_resolv *r)
 	size_t got = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_warn("NAT64 prefix discovery: %s", path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return false;
-	}
 	if ((buf = malloc(RESOLV_FILE_MAX + 1)) == NULL) {
 		close(fd);
 		return false;
@@ -637,7 +636,7 @@ pref64_option(const uint8_t *o, size_t olen, struct discover_pref64 *p)
 	memcpy(p->pfx.addr.s6_addr, o + 4, plen / 8);
 	p->pfx.len = plen;
 	p->lifetime_s = (uint32_t)(w >> 3) * 8;
-	return 1;
+	return addr6_is_invalid(&p->pfx.addr) ? 0 : 1;
 }
 
 int
@@ -827,11 +826,16 @@ discover_apply_dns(struct discover *d, enum discover_dns_status st,
 		d->dns_backoff_s = 0;
 		break;
 	default:
+		if (d->dns_backoff_s == 0)
+			log_warnx("NAT64 prefix discovery: no usable answer from "
+			    "the nameservers in %s", d->resolv_path);
 		d->dns_backoff_s = d->dns_backoff_s == 0 ?
 		    DISCOVER_BACKOFF_MIN_S : d->dns_backoff_s * 2;
 		if (d->dns_backoff_s > DISCOVER_BACKOFF_MAX_S)
 			d->dns_backoff_s = DISCOVER_BACKOFF_MAX_S;
 		d->dns_next = now_ms + d->dns_backoff_s * 1000ULL;
+		log_debug("NAT64 prefix discovery: query failed, retrying in "
+		    "%u s", d->dns_backoff_s);
 		break;
 	}
 	return decide(d);
@@ -945,8 +949,10 @@ dns_send_next(struct discover *d, uint64_t now_ms)
 			log_warn("NAT64 prefix discovery: socket");
 			continue;
 		}
-		if (sendto(d->dns_fd, q, qlen, 0,
-		    (const struct sockaddr *)&ns->ss, ns->sslen) == -1) {
+		/* connected: the kernel drops other sources and reports
+		 * port unreachable as ECONNREFUSED */
+		if (connect(d->dns_fd, (const struct sockaddr *)&ns->ss,
+		    ns->sslen) == -1 || send(d->dns_fd, q, qlen, 0) == -1) {
 			ns_string(ns, a, sizeof(a));
 			log_debug("NAT64 prefix discovery: query to %s: %s", a,
 			    strerror(errno));
@@ -959,26 +965,40 @@ dns_send_next(struct discover *d, uint64_t now_ms)
 	return false;
 }
 
+/* Re-read each time (DHCPv6/RA-learnt servers change); if the file is
+ * gone (a chroot, say), the last copy read stays in use. */
+static void
+dns_servers(struct discover *d)
+{
+	struct discover_resolv rc;
+	uint16_t port = d->p.dns_port ? d->p.dns_port : DNS_PORT;
+
+	if (resolv_read(d->resolv_path, port, &rc)) {
+		d->rc = rc;
+		d->resolv_failed = false;
+	} else if (!d->resolv_failed) {
+		log_warn("NAT64 prefix discovery: %s", d->resolv_path);
+		d->resolv_failed = true;
+	}
+	if (d->rc.nns == 0)
+		log_debug("NAT64 prefix discovery: no nameserver in %s",
+		    d->resolv_path);
+}
+
 static bool
 dns_start(struct discover *d, uint64_t now_ms)
 {
 	struct discover_dns_result none;
-	uint16_t port = d->p.dns_port ? d->p.dns_port : DNS_PORT;
 
 	memset(&none, 0, sizeof(none));
 	d->dns_sent = 0;
-	if (!resolv_read(d->resolv_path, port, &d->rc) || d->rc.nns == 0) {
-		if (d->rc.nns == 0)
-			log_debug("NAT64 prefix discovery: no nameserver in %s",
-			    d->resolv_path);
+	dns_servers(d);
+	if (d->rc.nns == 0)
 		return discover_apply_dns(d, DISCOVER_DNS_SERVFAIL, &none,
 		    now_ms);
-	}
-	if (!dns_send_next(d, now_ms)) {
-		log_warnx("NAT64 prefix discovery: no nameserver reachable");
+	if (!dns_send_next(d, now_ms))
 		return discover_apply_dns(d, DISCOVER_DNS_SERVFAIL, &none,
 		    now_ms);
-	}
 	return false;
 }
 
@@ -1196,6 +1216,8 @@ discover_new(const struct discover_params *p, uint64_t now_ms)
 	snprintf(d->dns_from, sizeof(d->dns_from), "-");
 	d->dns_next = now_ms;
 	d->rs_next = now_ms;
+	if (p->use_dns)
+		dns_servers(d);
 	if (p->use_ra && ra_open(d) == -1) {
 		free(d);
 		return NULL;
@@ -1293,7 +1315,6 @@ discover_tick(struct discover *d, uint64_t now_ms)
 	if (d->dns_fd != -1 && now_ms >= d->dns_deadline &&
 	    !dns_send_next(d, now_ms)) {
 		memset(&none, 0, sizeof(none));
-		log_debug("NAT64 prefix discovery: no DNS reply, retrying later");
 		changed |= discover_apply_dns(d, DISCOVER_DNS_SERVFAIL, &none,
 		    now_ms);
 	}

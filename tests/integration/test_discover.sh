@@ -345,8 +345,10 @@ fi
 stop_pid "$UB_PID"
 UB_PID=
 stays "a DNS outage keeps the last DNS prefix" 4 "2001:db8:64::/96 dns"
-expect_log "the failed queries are retried with backoff" \
-	"no DNS reply, retrying later"
+expect_log "the failure is logged" \
+	"NAT64 prefix discovery: no usable answer from the nameservers in $WORK/resolv.conf"
+expect_log "... and retried with backoff" \
+	"NAT64 prefix discovery: query failed, retrying in 5 s"
 
 ub_conf 2001:db8:64::/96 "$WORK/no-a.zone"
 ub_start || true

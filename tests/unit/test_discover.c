@@ -808,6 +808,12 @@ ra_every_plc(void **state)
 	ra_pref64(&r, 6, 6, "64:ff9b::");
 	ra_pref64(&r, 6, 7, "64:ff9b::");
 	assert_int_equal(discover_ra_parse(r.b, r.n, p, 2), 0);
+	/* no NAT64 prefix can be link-local, multicast or in ::/8 */
+	ra_start(&r);
+	ra_pref64(&r, 6, 0, "fe80::");
+	ra_pref64(&r, 6, 1, "ff02::");
+	ra_pref64(&r, 6, 0, "::");
+	assert_int_equal(discover_ra_parse(r.b, r.n, p, 2), 0);
 }
 
 static void
@@ -1215,7 +1221,7 @@ deliver(struct discover *d, uint64_t now)
 	bool changed = false;
 
 	n = discover_poll_fds(d, pfd, DISCOVER_MAX_FDS);
-	assert_int_equal(poll(pfd, n, 2000), 1);
+	assert_true(poll(pfd, n, 500) >= 0);	/* 0: the kernel dropped it */
 	for (i = 0; i < n; i++)
 		if (pfd[i].revents & POLLIN)
 			changed |= discover_handle(d, pfd[i].fd, now);
@@ -1261,7 +1267,8 @@ loopback_exchange(void **state)
 	assert_false(discover_tick(d, now));	/* -> ::1 */
 	id = recv_query(srv, &from);
 
-	/* wrong id, then the right reply from another port: both ignored */
+	/* wrong id, then the right reply from another port (the connected
+	 * socket's kernel filter drops it already): both ignored */
 	good_reply(&m, "64:ff9b::c000:aa", "64:ff9b::c000:ab");
 	m.b[0] = (uint8_t)((id + 1) >> 8);
 	m.b[1] = (uint8_t)(id + 1);
@@ -1286,6 +1293,39 @@ loopback_exchange(void **state)
 	close(srv);
 	close(other);
 	unlink(path);
+}
+
+/* Read at discover_new(); if it cannot be read later (a chroot), the
+ * copy read last stays in use. */
+static void
+resolv_kept_when_unreadable(void **state)
+{
+	struct discover_params p;
+	struct discover *d;
+	struct pollfd pfd[DISCOVER_MAX_FDS];
+	struct sockaddr_in6 from;
+	char path[] = "/tmp/test_discover.XXXXXX";
+	uint16_t port;
+	int srv, fd;
+
+	if ((srv = udp_server(&port)) == -1)
+		skip();
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	dprintf(fd, "nameserver ::1\n");
+	close(fd);
+	memset(&p, 0, sizeof(p));
+	p.use_dns = true;
+	p.dns_port = port;
+	snprintf(p.resolv_conf, sizeof(p.resolv_conf), "%s", path);
+	d = discover_new(&p, 1000);
+	assert_non_null(d);
+	assert_int_equal(unlink(path), 0);
+	assert_false(discover_tick(d, 1000));
+	assert_int_equal(discover_poll_fds(d, pfd, DISCOVER_MAX_FDS), 1);
+	(void)recv_query(srv, &from);
+	discover_free(d);
+	close(srv);
 }
 
 int
@@ -1327,6 +1367,7 @@ main(void)
 		cmocka_unit_test(decide_dns_failure_backoff),
 		cmocka_unit_test(decide_log_lines),
 		cmocka_unit_test(loopback_exchange),
+		cmocka_unit_test(resolv_kept_when_unreadable),
 	};
 
 	log_init(LOG_TO_STDERR, false);
