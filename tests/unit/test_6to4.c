@@ -2136,7 +2136,9 @@ rfc7757_4_hairpin_translated_back(void **st)
 	/* aaaa::5 (198.51.100.5) to prefix+198.51.100.7 (EAM aaaa::7). */
 	n = udp6(IN, H6(.src = "2001:db8:aaaa::5",
 	    .dst = "2001:db8:64::c633:6407", .hlim = 40, .tclass = 0x20), 50);
-	w = udp6(WANT, H6(.src = "2001:db8:aaaa::5",
+	/* The source comes back as prefix + A's IPv4, so that B's answer
+	 * returns through the translator (RFC 7757 4.2). */
+	w = udp6(WANT, H6(.src = "2001:db8:64::c633:6405",
 	    .dst = "2001:db8:aaaa::7", .hlim = 39, .tclass = 0x20), 50);
 	assert_int_equal(run(n), XLAT_FORWARD);
 	fx_assert_out1(&OUT, WANT, w, NULL);
@@ -2154,7 +2156,7 @@ rfc7757_4_hairpin_echo(void **st)
 	add_eam("198.51.100.0", 24, "2001:db8:aaaa::", 120);
 	n = echo6(IN, H6(.src = "2001:db8:aaaa::5",
 	    .dst = "2001:db8:64::c633:6407"), ICMP6_ECHO_REQUEST, 20);
-	w = echo6(WANT, H6(.src = "2001:db8:aaaa::5",
+	w = echo6(WANT, H6(.src = "2001:db8:64::c633:6405",
 	    .dst = "2001:db8:aaaa::7", .hlim = 63), ICMP6_ECHO_REQUEST, 20);
 	assert_int_equal(run(n), XLAT_FORWARD);
 	fx_assert_out1(&OUT, WANT, w, NULL);
@@ -2178,13 +2180,31 @@ rfc7757_4_hairpin_pool_owner(void **st)
 }
 
 static void
+rfc7757_4_hairpin_pool_source_via_prefix(void **st)
+{
+	size_t n, w;
+
+	/* The pool host N6 (10.64.0.1) to prefix + an EAM host: the EAM
+	 * host sees prefix + 10.64.0.1, never N6 itself. */
+	nsp();
+	add_eam("192.0.2.5", 32, "2001:db8:1::5", 128);
+	add_pool("10.64.0.0", 31);
+	n = udp6(IN, H6(.src = N6, .dst = "2001:db8:64::c000:205"), 10);
+	w = udp6(WANT, H6(.src = "2001:db8:64::a40:1", .dst = "2001:db8:1::5",
+	    .hlim = 63), 10);
+	assert_int_equal(run(n), XLAT_FORWARD);
+	fx_assert_out1(&OUT, WANT, w, NULL);
+	assert_int_equal(pool_count(P), 1);
+}
+
+static void
 rfc7757_4_hairpin_icmp_error(void **st)
 {
 	size_t n, w, k;
 
-	/* aaaa::7 reports port unreachable for a packet from prefix+.5,
-	 * an address the EAM owns: the error goes back out as IPv6 with
-	 * every address, inner ones too, through the EAM. */
+	/* aaaa::7 got a hairpinned packet from prefix+.5 (A is aaaa::5)
+	 * and reports port unreachable to prefix+.5: A receives it from
+	 * prefix+.7, quoting exactly the packet A sent. */
 	nsp();
 	add_eam("198.51.100.0", 24, "2001:db8:aaaa::", 120);
 	inner6len = udp6(INNER6, H6(.src = "2001:db8:64::c633:6405",
@@ -2193,9 +2213,10 @@ rfc7757_4_hairpin_icmp_error(void **st)
 	    .dst = "2001:db8:64::c633:6405", .hlim = 64), ICMP6_DST_UNREACH,
 	    4, 0, INNER6, inner6len);
 	k = udp6(INNER, H6(.src = "2001:db8:aaaa::5",
-	    .dst = "2001:db8:aaaa::7", .hlim = 39), 20);
-	w = icmp6(WANT, H6(.src = "2001:db8:aaaa::7", .dst = "2001:db8:aaaa::5",
-	    .hlim = 63), ICMP6_DST_UNREACH, 4, 0, INNER, k);
+	    .dst = "2001:db8:64::c633:6407", .hlim = 39), 20);
+	w = icmp6(WANT, H6(.src = "2001:db8:64::c633:6407",
+	    .dst = "2001:db8:aaaa::5", .hlim = 63), ICMP6_DST_UNREACH, 4, 0,
+	    INNER, k);
 	assert_int_equal(run(n), XLAT_FORWARD);
 	fx_assert_out1(&OUT, WANT, w, NULL);
 	assert_int_equal(X.stats.hairpin, 1);
@@ -2512,6 +2533,7 @@ main(void)
 		cmocka_unit_test(rfc7757_4_hairpin_translated_back),
 		cmocka_unit_test(rfc7757_4_hairpin_echo),
 		cmocka_unit_test(rfc7757_4_hairpin_pool_owner),
+		cmocka_unit_test(rfc7757_4_hairpin_pool_source_via_prefix),
 		cmocka_unit_test(rfc7757_4_hairpin_icmp_error),
 		cmocka_unit_test(rfc7757_4_hairpin_drop_mode),
 		cmocka_unit_test(rfc7757_4_eam_destination_is_not_hairpin),
