@@ -316,6 +316,25 @@ src_route_unexpired(const uint8_t *p, size_t hl)
 
 /* ---- address mapping of a data packet */
 
+/*
+ * RFC 7757 4: in the IPv4 half of a hairpin, the peer's address (the
+ * outer source, the inner destination of an error) is translated with
+ * the RFC 6052 prefix rather than the EAM or lease it belongs to, so the
+ * receiver answers prefix+IPv4 and its reply hairpins back the same way
+ * (connected sockets on both ends then see the address they used).
+ */
+static enum xlat_drop
+map_peer4(struct ctx *c, struct in_addr a4, bool is_src, struct in6_addr *out)
+{
+	const struct xlat_cfg *cfg = c->x->cfg;
+
+	if ((c->flags & XLAT_F_HAIRPIN) && cfg->has_prefix) {
+		addr_embed4(&cfg->prefix, cfg->prefix_len, a4, out);
+		return XLAT_DROP_NONE;
+	}
+	return xlat_addr4to6(c->x, a4, is_src, c->now, out);
+}
+
 static enum xlat_verdict
 map_addrs(struct ctx *c)
 {
@@ -334,7 +353,7 @@ map_addrs(struct ctx *c)
 	default:
 		return xlat_drop(x, c->out, r);
 	}
-	r = xlat_addr4to6(x, c->ip.src, true, c->now, &c->src6);
+	r = map_peer4(c, c->ip.src, true, &c->src6);
 	switch (r) {
 	case XLAT_DROP_NONE:
 		return XLAT_FORWARD;
@@ -642,8 +661,7 @@ inner_parse(struct ctx *c, struct inner *in)
 	}
 	if (xlat_addr4to6(c->x, ip->src, true, c->now, &in->src6) !=
 	    XLAT_DROP_NONE ||
-	    xlat_addr4to6(c->x, ip->dst, false, c->now, &in->dst6) !=
-	    XLAT_DROP_NONE)
+	    map_peer4(c, ip->dst, false, &in->dst6) != XLAT_DROP_NONE)
 		return XLAT_DROP_ICMP_INNER;
 	in->len6 = IP6_HLEN + (is_fragment(ip) ? FRAG_HLEN : 0) +
 	    (in->len - ip->hdr_len);
@@ -699,7 +717,7 @@ map_err_src(struct ctx *c)
 	r = xlat_addr4to6(c->x, c->ip.dst, false, c->now, &c->dst6);
 	if (r != XLAT_DROP_NONE)
 		return r;
-	r = xlat_addr4to6(c->x, c->ip.src, true, c->now, &c->src6);
+	r = map_peer4(c, c->ip.src, true, &c->src6);
 	if (r == XLAT_DROP_SRC_UNMAPPED || r == XLAT_DROP_WKPF_NONGLOBAL) {
 		/* A router without a translatable address (RFC 6791's
 		 * counterpart for this direction). */

@@ -2020,11 +2020,21 @@ rfc7757_4_hairpin_ipv4_half(void **st)
 	nsp();
 	add_eam("198.51.100.0", 24, "2001:db8:aaaa::", 120);
 	n = udp4(buf + XLAT_HEADROOM, H4(.ttl = 40), 50);
-	w = udp6(WANT, H6(.src = "2001:db8:aaaa::2", .hlim = 40), 50);
+	/* The source is behind an EAM, but in a hairpin it is translated
+	 * with the RFC 6052 prefix so the reply hairpins back. */
+	w = udp6(WANT, H6(.hlim = 40), 50);
 	OUT.n = 0;
 	OUT.scratch_used = 0;
 	assert_int_equal(xlat_4to6(&X, buf + XLAT_HEADROOM, n, NOW, &OUT,
 	    XLAT_F_HAIRPIN), XLAT_FORWARD);
+	fx_assert_out1(&OUT, WANT, w, NULL);
+	/* Not a hairpin: the EAM applies. */
+	n = udp4(buf + XLAT_HEADROOM, H4(.ttl = 40), 50);
+	w = udp6(WANT, H6(.src = "2001:db8:aaaa::2", .hlim = 39), 50);
+	OUT.n = 0;
+	OUT.scratch_used = 0;
+	assert_int_equal(xlat_4to6(&X, buf + XLAT_HEADROOM, n, NOW, &OUT, 0),
+	    XLAT_FORWARD);
 	fx_assert_out1(&OUT, WANT, w, NULL);
 	/* TTL 1 is not expired again: decremented on the IPv6 side. */
 	n = udp4(buf + XLAT_HEADROOM, H4(.ttl = 1), 50);
