@@ -404,6 +404,26 @@ proto6(uint8_t proto4)
 	return proto4 == IPPROTO_ICMP ? IPPROTO_ICMPV6 : proto4;
 }
 
+/*
+ * RFC 7915 4.1 copies the protocol, but an IPv4 protocol number that is
+ * an IPv6 extension header (or ICMPv6) would turn the payload into a
+ * header chain the receiver parses: such packets are not translatable.
+ */
+static bool
+proto_translatable(uint8_t proto4)
+{
+	switch (proto4) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_FRAGMENT:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_ICMPV6:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* ---- transport checksums (RFC 7915 4.5) */
 
 /*
@@ -535,6 +555,8 @@ xlat_data(struct ctx *c)
 	if (ip->frag_off == 0 && ip->proto == IPPROTO_ICMP &&
 	    !((l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY) && l4[1] == 0))
 		return xlat_drop(c->x, c->out, XLAT_DROP_ICMP_UNTRANSLATABLE);
+	if (!proto_translatable(ip->proto))
+		return xlat_drop(c->x, c->out, XLAT_DROP_PROTO_UNSUPPORTED);
 	if ((v = map_addrs(c)) != XLAT_FORWARD)
 		return v;
 	/* RFC 7915 4.1: the translator is a router.  The IPv4 half of a
@@ -648,7 +670,8 @@ inner_parse(struct ctx *c, struct inner *in)
 	struct ip4_info *ip = &in->ip;
 	const uint8_t *l4;
 
-	if (pkt_parse_ip4(in->p, in->len, PKT_INNER, ip) != XLAT_DROP_NONE)
+	if (pkt_parse_ip4(in->p, in->len, PKT_INNER, ip) != XLAT_DROP_NONE ||
+	    !proto_translatable(ip->proto))
 		return XLAT_DROP_ICMP_INNER;
 	l4 = in->p + ip->hdr_len;
 	if (ip->proto == IPPROTO_ICMP && ip->frag_off == 0 &&

@@ -59,18 +59,6 @@ static uint8_t GOT[FX_MAX], INNER[FX_MAX], INNER6[FX_MAX], SEG2[FX_MAX];
 
 static const struct fx_ign ign_id[] = { FX_IGN_IP4_ID, FX_IGN_END };
 
-/*
- * xlat.c dispatches IPv6 to xlat_6to4(); until src/xlat_6to4.c links in
- * here these tests only feed IPv4, and this weak definition is replaced
- * by the real one as soon as it is listed in test_4to6.deps.
- */
-__attribute__((weak)) enum xlat_verdict
-xlat_6to4(struct xlat *x, uint8_t *pkt, size_t len, uint64_t now_ms,
-    struct xlat_out *out, unsigned flags)
-{
-	return xlat_drop(x, out, XLAT_DROP_PROTO_UNSUPPORTED);
-}
-
 /* ---- configurations */
 
 static void
@@ -450,6 +438,24 @@ rfc7915_4_1_next_header_copied(void **st)
 	n = fx_build_ip4(IN, H4(.proto = IPPROTO_GRE), SEG, 12);
 	w = fx_build_ip6(WANT, H6(.nh = IPPROTO_GRE), SEG, 12);
 	expect6(n, w);
+}
+
+/* An IPv4 protocol number that is an IPv6 extension header or ICMPv6
+ * cannot be copied into Next Header: the payload would be parsed as a
+ * header chain. */
+static void
+rfc7915_4_1_next_header_extension_numbers_refused(void **st)
+{
+	static const uint8_t protos[] = { IPPROTO_HOPOPTS, IPPROTO_ROUTING,
+	    IPPROTO_FRAGMENT, IPPROTO_DSTOPTS, IPPROTO_ICMPV6 };
+	size_t i, n;
+
+	nsp();
+	for (i = 0; i < sizeof(protos); i++) {
+		fx_fill(SEG, 24, (uint8_t)i);
+		n = fx_build_ip4(IN, H4(.proto = protos[i]), SEG, 24);
+		expect_drop(n, XLAT_DROP_PROTO_UNSUPPORTED);
+	}
 }
 
 static void
@@ -2179,6 +2185,7 @@ main(void)
 		cmocka_unit_test(rfc7915_4_1_hop_limit_decremented),
 		cmocka_unit_test(rfc7915_4_1_ttl_expired_time_exceeded),
 		cmocka_unit_test(rfc7915_4_1_next_header_copied),
+		cmocka_unit_test(rfc7915_4_1_next_header_extension_numbers_refused),
 		cmocka_unit_test(rfc7915_4_1_unexpired_lsrr_source_route_failed),
 		cmocka_unit_test(rfc7915_4_1_unexpired_ssrr_source_route_failed),
 		cmocka_unit_test(rfc7915_4_1_expired_source_route_ignored),
