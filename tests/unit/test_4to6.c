@@ -3,7 +3,7 @@
  * RFC 7915 section 4 (IPv4 -> IPv6) fixtures: every expected packet is
  * built independently with the fixture builders (checksums from scratch)
  * and compared byte for byte.  Test names cite the RFC section proved;
- * tests/RFC7915-sec4.md traces each MUST/SHOULD to them.
+ * tests/RFC7915.md traces each MUST/SHOULD to them.
  */
 
 #include <stdarg.h>
