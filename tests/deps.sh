@@ -32,6 +32,13 @@ mandoc
 tayga
 debhelper
 dpkg-dev
+fakeroot
+lintian
+blhc
+systemd
+bind9-utils
+unbound
+valgrind
 "
 
 if [ "$(id -u)" != 0 ]; then
