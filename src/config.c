@@ -1360,6 +1360,29 @@ own_addresses(struct vctx *v, const char *file)
 		x->err6_addr = x->ipv6_addr;
 }
 
+/* TAYGA holds ipv4-addr as a /32 map of its own: a `map` of exactly that
+ * address would give the translator's address to another host. */
+static void
+own_map_clash(struct vctx *v)
+{
+	const struct in_addr self = v->c->xlat.ipv4_addr;
+	const struct config_map *cm;
+	char a4[INET_ADDRSTRLEN];
+	size_t i;
+
+	if (v->first[D_IPV4_ADDR] == NULL)
+		return;
+	for (i = 0; i < v->c->nmaps; i++) {
+		cm = &v->c->maps[i];
+		if (cm->eam.len4 != 32 || cm->eam.p4.s_addr != self.s_addr)
+			continue;
+		inet_ntop(AF_INET, &self, a4, sizeof(a4));
+		raw_diag(v->r, true, cm->file, cm->line, "directive 'map': "
+		    "IPv4 address '%s' is not free to map; expected an "
+		    "address other than ipv4-addr, the translator's own", a4);
+	}
+}
+
 static void
 pool_times(struct vctx *v)
 {
@@ -1429,6 +1452,7 @@ finish(struct vctx *v, const char *file)
 	pool_times(v);
 	data_dir_from_env(v->c);
 	load_map_file(v);
+	own_map_clash(v);
 	if (v->first[D_PREFIX] == NULL && v->first[D_MAP] == NULL)
 		missing(v, file, "prefix", "an RFC 6052 prefix or at least "
 		    "one 'map'");
