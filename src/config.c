@@ -36,6 +36,9 @@
 #define MAX_WORKERS	64
 #define NATIVE_MAX_INC	64
 #define PFX_STRLEN	(INET6_ADDRSTRLEN + 5)
+#define CLAT_DEF_OWN4	"192.0.0.2"	/* RFC 6877 / RFC 7335 */
+#define CLAT_DEF_IPV4	"192.0.0.1"
+#define CLAT_DEF_FALLBACK "64:ff9b::"	/* RFC 6052 2.1 well-known */
 
 /* ---- diagnostics and the item list ---------------------------------- */
 
@@ -236,7 +239,8 @@ enum {
 	D_MAP, D_DYNAMIC_POOL, D_DATA_DIR, D_MAP_FILE, D_UDP_CKSUM, D_LOG,
 	D_OFFLINK_MTU, D_TUN_UP, D_TUN_IP, D_TUN_ROUTE, D_STRICT_FRAG,
 	D_WORKERS, D_ERR_POOL, D_ERR_IPV6, D_RATE, D_BURST, D_HAIRPIN,
-	D_DORMANT, D_EXPIRE, D_COUNT
+	D_DORMANT, D_EXPIRE, D_PREFIX_FALLBACK, D_CLAT_UPLINK, D_CLAT_IPV4,
+	D_CLAT_IPV6, D_CLAT_REACH, D_CLAT_ROUTE, D_COUNT
 };
 
 struct vctx {
@@ -537,6 +541,12 @@ static cfg_opt_t native_opts[] = {
 	CFG_STR("hairpin", NULL, CFGF_NODEFAULT),
 	CFG_STR("pool-dormant-time", NULL, CFGF_NODEFAULT),
 	CFG_STR("pool-expire-time", NULL, CFGF_NODEFAULT),
+	CFG_STR("prefix-fallback", NULL, CFGF_NODEFAULT),
+	CFG_STR("clat-uplink", NULL, CFGF_NODEFAULT),
+	CFG_STR("clat-ipv4", NULL, CFGF_NODEFAULT),
+	CFG_STR("clat-ipv6", NULL, CFGF_NODEFAULT),
+	CFG_STR("clat-reach", NULL, CFGF_NODEFAULT),
+	CFG_STR("clat-default-route", NULL, CFGF_NODEFAULT),
 	CFG_FUNC("include", native_include),
 	CFG_END()
 };
@@ -813,23 +823,31 @@ get_net6(struct vctx *v, const struct raw_item *it, const char *word,
 	return true;
 }
 
-static void
-d_tun_device(struct vctx *v, const struct raw_item *it)
+static WUR bool
+get_ifname(struct vctx *v, const struct raw_item *it, char *out)
 {
 	const char *s = it->value;
 
 	if (s[0] == '\0' || strlen(s) >= IFNAMSIZ) {
 		bad(v, it, s, "a valid interface name", "1 to %d characters",
 		    IFNAMSIZ - 1);
-		return;
+		return false;
 	}
 	if (strpbrk(s, "/: \t") != NULL || strcmp(s, ".") == 0 ||
 	    strcmp(s, "..") == 0) {
 		bad(v, it, s, "a valid interface name",
 		    "a name without '/', ':' or blanks");
-		return;
+		return false;
 	}
-	strcpy(v->c->tun_device, s);
+	strcpy(out, s);
+	return true;
+}
+
+static void
+d_tun_device(struct vctx *v, const struct raw_item *it)
+{
+	if (!get_ifname(v, it, v->c->tun_device))
+		return;
 }
 
 static void
@@ -854,10 +872,10 @@ d_ipv6_addr(struct vctx *v, const struct raw_item *it)
 }
 
 /* RFC 6052 2.2: six lengths; bits 64-71 (the u-octet) must be zero. */
-static void
-d_prefix(struct vctx *v, const struct raw_item *it)
+static WUR bool
+get_prefix6052(struct vctx *v, const struct raw_item *it,
+    struct in6_addr *out, uint8_t *outlen)
 {
-	struct xlat_cfg *x = &v->c->xlat;
 	char want[PFX_STRLEN];
 	struct in6_addr a;
 	unsigned len;
@@ -867,20 +885,86 @@ d_prefix(struct vctx *v, const struct raw_item *it)
 	if (rc == PFX_LEN || (rc == PFX_OK && !addr_prefix_len_ok(len))) {
 		bad(v, it, it->value, "a valid RFC 6052 prefix length",
 		    "/32, /40, /48, /56, /64 or /96");
-		return;
+		return false;
 	}
 	if (!get_net6(v, it, it->value, -1, &a, &len))
-		return;
+		return false;
 	if (a.s6_addr[8] != 0) {
 		a.s6_addr[8] = 0;
 		bad(v, it, it->value, "a valid RFC 6052 prefix (bits 64 to 71 "
 		    "must be zero)", "%s", fmt_pfx(want, AF_INET6, &a, len,
 		    true));
+		return false;
+	}
+	*out = a;
+	*outlen = (uint8_t)len;
+	return true;
+}
+
+/* `auto`: RFC 8781 / RFC 7050 discovery at run time (discover.c). */
+static void
+d_prefix(struct vctx *v, const struct raw_item *it)
+{
+	struct xlat_cfg *x = &v->c->xlat;
+
+	if (strcasecmp(it->value, "auto") == 0) {
+		v->c->prefix_auto = true;
 		return;
 	}
-	x->has_prefix = true;
-	x->prefix = a;
-	x->prefix_len = (uint8_t)len;
+	if (get_prefix6052(v, it, &x->prefix, &x->prefix_len))
+		x->has_prefix = true;
+}
+
+static void
+d_prefix_fallback(struct vctx *v, const struct raw_item *it)
+{
+	struct config *c = v->c;
+
+	if (get_prefix6052(v, it, &c->prefix_fallback,
+	    &c->prefix_fallback_len))
+		c->has_prefix_fallback = true;
+}
+
+static void
+d_clat_uplink(struct vctx *v, const struct raw_item *it)
+{
+	if (get_ifname(v, it, v->c->clat.uplink))
+		v->c->clat.enabled = true;
+}
+
+static void
+d_clat_ipv4(struct vctx *v, const struct raw_item *it)
+{
+	if (!get_addr4(v, it, &v->c->clat.ipv4))
+		return;
+}
+
+static void
+d_clat_ipv6(struct vctx *v, const struct raw_item *it)
+{
+	struct config_clat *cl = &v->c->clat;
+
+	if (strcasecmp(it->value, "auto") == 0) {
+		cl->ipv6_auto = true;
+		return;
+	}
+	if (!get_addr6(v, it, &cl->ipv6))
+		return;
+	cl->ipv6_auto = false;
+}
+
+static void
+d_clat_reach(struct vctx *v, const struct raw_item *it)
+{
+	if (strcasecmp(it->value, "proxy-ndp") == 0)
+		v->c->clat.reach = CLAT_REACH_PROXY_NDP;
+	else if (strcasecmp(it->value, "route") == 0)
+		v->c->clat.reach = CLAT_REACH_ROUTE;
+	else if (strcasecmp(it->value, "none") == 0)
+		v->c->clat.reach = CLAT_REACH_NONE;
+	else
+		bad(v, it, it->value, "a CLAT reachability mode",
+		    "proxy-ndp, route or none");
 }
 
 static void
@@ -900,6 +984,12 @@ static void
 d_tun_up(struct vctx *v, const struct raw_item *it)
 {
 	d_bool(v, it, &v->c->tun_up);
+}
+
+static void
+d_clat_route(struct vctx *v, const struct raw_item *it)
+{
+	d_bool(v, it, &v->c->clat.default_route);
 }
 
 static void
@@ -1258,6 +1348,12 @@ static const struct directive directives[D_COUNT] = {
 	[D_HAIRPIN]	= { "hairpin", REP_ONCE, d_hairpin },
 	[D_DORMANT]	= { "pool-dormant-time", REP_ONCE, d_dormant },
 	[D_EXPIRE]	= { "pool-expire-time", REP_ONCE, d_expire },
+	[D_PREFIX_FALLBACK] = { "prefix-fallback", REP_ONCE, d_prefix_fallback },
+	[D_CLAT_UPLINK]	= { "clat-uplink", REP_ONCE, d_clat_uplink },
+	[D_CLAT_IPV4]	= { "clat-ipv4", REP_ONCE, d_clat_ipv4 },
+	[D_CLAT_IPV6]	= { "clat-ipv6", REP_ONCE, d_clat_ipv6 },
+	[D_CLAT_REACH]	= { "clat-reach", REP_ONCE, d_clat_reach },
+	[D_CLAT_ROUTE]	= { "clat-default-route", REP_LAST, d_clat_route },
 };
 
 /* ---- the validation path --------------------------------------------- */
@@ -1340,11 +1436,14 @@ own_addresses(struct vctx *v, const char *file)
 
 	if (v->first[D_TUN_DEVICE] == NULL)
 		missing(v, file, "tun-device", "the TUN interface name");
-	if (v->first[D_IPV4_ADDR] == NULL)
+	if (v->first[D_IPV4_ADDR] == NULL && !v->c->clat.enabled)
 		missing(v, file, "ipv4-addr",
 		    "the translator's own IPv4 address");
 	if (v->first[D_IPV6_ADDR] == NULL) {
-		if (x->has_prefix) {
+		if (v->c->prefix_auto && !x->has_prefix) {
+			/* Embedded into the prefix once it is discovered. */
+			v->c->ipv6_addr_derived = true;
+		} else if (x->has_prefix) {
 			addr_embed4(&x->prefix, x->prefix_len, x->ipv4_addr,
 			    &x->ipv6_addr);
 			v->c->ipv6_addr_derived = true;
@@ -1356,8 +1455,133 @@ own_addresses(struct vctx *v, const char *file)
 		x->err4_pool = x->ipv4_addr;
 		x->err4_pool_len = 32;
 	}
-	if (!v->have_err6)
+	if (!v->have_err6) {
 		x->err6_addr = x->ipv6_addr;
+		v->c->err6_addr_derived = true;
+	}
+}
+
+/* A clat-* or prefix-fallback directive that has no effect. */
+static void
+unused(struct vctx *v, int idx, const char *needs)
+{
+	const struct raw_item *it = v->first[idx];
+
+	if (it != NULL)
+		raw_diag(v->r, false, it->file, it->line, "directive '%s' is "
+		    "ignored without %s", it->name, needs);
+}
+
+/*
+ * RFC 6877 CLAT defaults, before own_addresses(): the translator's own
+ * IPv4 is 192.0.0.2 and the host's 192.0.0.1 (RFC 7335), the PLAT's
+ * prefix is discovered with the well-known prefix as the fallback.
+ */
+static void
+clat_defaults(struct vctx *v)
+{
+	struct config *c = v->c;
+
+	if (!c->clat.enabled) {
+		unused(v, D_CLAT_IPV4, "clat-uplink");
+		unused(v, D_CLAT_IPV6, "clat-uplink");
+		unused(v, D_CLAT_REACH, "clat-uplink");
+		unused(v, D_CLAT_ROUTE, "clat-uplink");
+		if (!c->prefix_auto)
+			unused(v, D_PREFIX_FALLBACK, "'prefix = auto'");
+		return;
+	}
+	if (v->first[D_IPV4_ADDR] == NULL)
+		inet_pton(AF_INET, CLAT_DEF_OWN4, &c->xlat.ipv4_addr);
+	if (v->first[D_CLAT_IPV4] == NULL)
+		inet_pton(AF_INET, CLAT_DEF_IPV4, &c->clat.ipv4);
+	if (v->first[D_CLAT_IPV6] == NULL)
+		c->clat.ipv6_auto = true;
+	if (v->first[D_PREFIX] == NULL)
+		c->prefix_auto = true;
+	if (c->prefix_auto && !c->has_prefix_fallback) {
+		inet_pton(AF_INET6, CLAT_DEF_FALLBACK, &c->prefix_fallback);
+		c->prefix_fallback_len = 96;
+		c->has_prefix_fallback = true;
+	}
+	if (!c->prefix_auto)
+		unused(v, D_PREFIX_FALLBACK, "'prefix = auto'");
+	if (v->first[D_TUN_UP] == NULL)
+		c->tun_up = true;
+}
+
+/* A `map` of exactly clat-ipv4 wins (clatd writes one): its IPv6 side
+ * is the CLAT's address. */
+static const struct config_map *
+clat_user_map(const struct config *c)
+{
+	for (size_t i = 0; i < c->nmaps; i++)
+		if (c->maps[i].eam.len4 == 32 && c->maps[i].eam.len6 == 128 &&
+		    c->maps[i].eam.p4.s_addr == c->clat.ipv4.s_addr)
+			return &c->maps[i];
+	return NULL;
+}
+
+static void
+clat_map(struct vctx *v)
+{
+	struct config *c = v->c;
+	const struct raw_item *it = v->first[D_CLAT_IPV6];
+	const struct config_map *um = clat_user_map(c);
+	struct eam e = { .p4 = c->clat.ipv4, .len4 = 32, .len6 = 128 };
+	char err[256], thing[320], a6[INET6_ADDRSTRLEN];
+
+	if (um != NULL) {
+		if (it != NULL && !c->clat.ipv6_auto &&
+		    memcmp(&um->eam.p6, &c->clat.ipv6, 16) != 0) {
+			inet_ntop(AF_INET6, &um->eam.p6, a6, sizeof(a6));
+			bad(v, it, it->value, "the IPv6 side of the map of "
+			    "clat-ipv4", "%s (or no clat-ipv6)", a6);
+			return;
+		}
+		c->clat.user_map = true;
+		c->clat.ipv6_auto = false;
+		c->clat.ipv6 = um->eam.p6;
+		return;
+	}
+	if (c->clat.ipv6_auto)
+		return;		/* clat.c adds it at start */
+	e.p6 = c->clat.ipv6;
+	if (maps_add(v->m, &e, err, sizeof(err)) != 0) {
+		snprintf(thing, sizeof(thing), "a free address (%s)", err);
+		bad(v, it, it->value, thing, "clat-ipv4 and clat-ipv6 in no "
+		    "other map");
+		return;
+	}
+	if (add_map(v, it, &e))
+		c->maps[c->nmaps - 1].origin = MAP_ORIGIN_CLAT;
+}
+
+/* CLAT: clat-ipv4/32 on the TUN unless an IPv4 tun-ip is given. */
+static void
+clat_finish(struct vctx *v)
+{
+	struct config *c = v->c;
+	struct config_net n = { .family = AF_INET, .len = 32 };
+	const struct raw_item *up = v->first[D_CLAT_UPLINK];
+
+	if (!c->clat.enabled)
+		return;
+	if (c->clat.ipv4.s_addr == c->xlat.ipv4_addr.s_addr) {
+		bad(v, v->first[D_CLAT_IPV4] ? v->first[D_CLAT_IPV4] : up,
+		    v->first[D_CLAT_IPV4] ? v->first[D_CLAT_IPV4]->value :
+		    CLAT_DEF_IPV4, "an address other than ipv4-addr",
+		    "the host's IPv4 address (default %s), not the "
+		    "translator's own", CLAT_DEF_IPV4);
+		return;
+	}
+	clat_map(v);
+	for (size_t i = 0; i < c->ntun_ips; i++)
+		if (c->tun_ips[i].family == AF_INET)
+			return;
+	n.addr.v4 = c->clat.ipv4;
+	if (!add_net(v, &c->tun_ips, &c->ntun_ips, &n))
+		return;
 }
 
 /* TAYGA holds ipv4-addr as a /32 map of its own: a `map` of exactly that
@@ -1448,12 +1672,15 @@ load_map_file(struct vctx *v)
 static void
 finish(struct vctx *v, const char *file)
 {
+	clat_defaults(v);
 	own_addresses(v, file);
 	pool_times(v);
 	data_dir_from_env(v->c);
 	load_map_file(v);
 	own_map_clash(v);
-	if (v->first[D_PREFIX] == NULL && v->first[D_MAP] == NULL)
+	clat_finish(v);
+	if (v->first[D_PREFIX] == NULL && v->first[D_MAP] == NULL &&
+	    !v->c->clat.enabled)
 		missing(v, file, "prefix", "an RFC 6052 prefix or at least "
 		    "one 'map'");
 }
@@ -1470,6 +1697,8 @@ config_defaults(struct config *c)
 	c->xlat.icmp_burst = DEF_ICMP_BURST;
 	c->pool.dormant_s = DEF_DORMANT_S;
 	c->pool.expire_s = DEF_EXPIRE_S;
+	c->clat.reach = CLAT_REACH_PROXY_NDP;
+	c->clat.default_route = true;
 }
 
 /* Returns true when the whole file was read (no syntax error). */
@@ -1644,10 +1873,33 @@ dump_xlat(const struct config *c, FILE *f)
 	    x->hairpin == HAIRPIN_DROP ? "drop" : "rfc7757");
 	fprintf(f, "icmp-error-pool = %s\n", fmt_pfx(buf, AF_INET,
 	    &x->err4_pool, x->err4_pool_len, true));
-	fprintf(f, "icmp-error-ipv6 = %s\n", fmt_pfx(buf, AF_INET6,
-	    &x->err6_addr, 128, false));
+	if (!(c->prefix_auto && c->err6_addr_derived))
+		fprintf(f, "icmp-error-ipv6 = %s\n", fmt_pfx(buf, AF_INET6,
+		    &x->err6_addr, 128, false));
 	fprintf(f, "icmp-rate-limit = %u\n", x->icmp_rate);
 	fprintf(f, "icmp-rate-burst = %u\n", x->icmp_burst);
+}
+
+static void
+dump_clat(const struct config *c, FILE *f)
+{
+	static const char *reach[] = { "proxy-ndp", "route", "none" };
+	const struct config_clat *cl = &c->clat;
+	char buf[PFX_STRLEN];
+
+	if (!cl->enabled)
+		return;
+	dump_str(f, "clat-uplink", cl->uplink);
+	fprintf(f, "clat-ipv4 = %s\n", fmt_pfx(buf, AF_INET, &cl->ipv4, 32,
+	    false));
+	if (cl->ipv6_auto)
+		fputs("clat-ipv6 = auto\n", f);
+	else if (!cl->user_map)
+		fprintf(f, "clat-ipv6 = %s\n", fmt_pfx(buf, AF_INET6,
+		    &cl->ipv6, 128, false));
+	fprintf(f, "clat-reach = %s\n", reach[cl->reach]);
+	fprintf(f, "clat-default-route = %s\n", cl->default_route ? "yes" :
+	    "no");
 }
 
 void
@@ -1660,11 +1912,17 @@ config_dump(const struct config *c, FILE *f)
 	dump_str(f, "tun-device", c->tun_device);
 	fprintf(f, "ipv4-addr = %s\n", fmt_pfx(buf, AF_INET, &x->ipv4_addr,
 	    32, false));
-	fprintf(f, "ipv6-addr = %s\n", fmt_pfx(buf, AF_INET6,
-	    &x->ipv6_addr, 128, false));
-	if (x->has_prefix)
+	if (!(c->prefix_auto && c->ipv6_addr_derived))
+		fprintf(f, "ipv6-addr = %s\n", fmt_pfx(buf, AF_INET6,
+		    &x->ipv6_addr, 128, false));
+	if (c->prefix_auto)
+		fputs("prefix = auto\n", f);
+	else if (x->has_prefix)
 		fprintf(f, "prefix = %s\n", fmt_pfx(buf, AF_INET6,
 		    &x->prefix, x->prefix_len, true));
+	if (c->has_prefix_fallback)
+		fprintf(f, "prefix-fallback = %s\n", fmt_pfx(buf, AF_INET6,
+		    &c->prefix_fallback, c->prefix_fallback_len, true));
 	fprintf(f, "wkpf-strict = %s\n", x->wkpf_strict ? "yes" : "no");
 	dump_maps(c, f);
 	if (c->map_file[0] != '\0')
@@ -1681,4 +1939,5 @@ config_dump(const struct config *c, FILE *f)
 	fprintf(f, "tun-up = %s\n", c->tun_up ? "yes" : "no");
 	dump_nets(f, "tun-ip", c->tun_ips, c->ntun_ips);
 	dump_nets(f, "tun-route", c->tun_routes, c->ntun_routes);
+	dump_clat(c, f);
 }

@@ -24,6 +24,25 @@
 enum map_origin {
 	MAP_ORIGIN_CONF = 0,	/* `map` in the config file */
 	MAP_ORIGIN_MAPFILE,	/* line of map-file */
+	MAP_ORIGIN_CLAT,	/* clat-ipv4 <-> clat-ipv6, not dumped */
+};
+
+enum clat_reach {
+	CLAT_REACH_PROXY_NDP = 0,	/* /128 route to the TUN + proxy NDP */
+	CLAT_REACH_ROUTE,		/* only the /128 route to the TUN */
+	CLAT_REACH_NONE,		/* the admin routes clat-ipv6 */
+};
+
+/* CLAT mode (RFC 6877), on when clat-uplink is set. */
+struct config_clat {
+	bool		enabled;
+	char		uplink[IFNAMSIZ];
+	struct in_addr	ipv4;			/* clat-ipv4, 192.0.0.1 */
+	bool		ipv6_auto;		/* clat-ipv6 = auto */
+	struct in6_addr	ipv6;			/* set, or resolved at start */
+	bool		user_map;		/* a `map` of clat-ipv4 exists */
+	enum clat_reach	reach;
+	bool		default_route;
 };
 
 struct config_map {
@@ -49,6 +68,13 @@ struct config {
 	char		tun_device[IFNAMSIZ];
 	struct xlat_cfg	xlat;			/* mtu filled in by the daemon */
 	bool		ipv6_addr_derived;	/* from prefix + ipv4-addr */
+	bool		err6_addr_derived;	/* icmp-error-ipv6 = ipv6-addr */
+
+	bool		prefix_auto;		/* prefix = auto (discovery) */
+	bool		has_prefix_fallback;
+	struct in6_addr	prefix_fallback;
+	uint8_t		prefix_fallback_len;
+	struct config_clat clat;
 
 	struct config_map *maps;		/* conf-file maps, then map-file */
 	size_t		nmaps;
