@@ -241,6 +241,8 @@ xlat_addr6to4(struct xlat *x, const struct in6_addr *a6, bool is_src,
 		if (pr == POOL_FULL)
 			return XLAT_DROP_POOL_EXHAUSTED;
 	}
+	if (c->prefix_pending)
+		return XLAT_DROP_NO_PREFIX;
 	return is_src ? XLAT_DROP_SRC_UNMAPPED : XLAT_DROP_DST_UNMAPPED;
 }
 
@@ -265,6 +267,8 @@ xlat_addr4to6(struct xlat *x, struct in_addr a4, bool is_src, uint64_t now_ms,
 		addr_embed4(&c->prefix, c->prefix_len, a4, out);
 		return XLAT_DROP_NONE;
 	}
+	if (c->prefix_pending)
+		return XLAT_DROP_NO_PREFIX;
 	return is_src ? XLAT_DROP_SRC_UNMAPPED : XLAT_DROP_DST_UNMAPPED;
 }
 

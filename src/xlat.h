@@ -55,7 +55,8 @@ struct maps;
 	X(FRAG_ICMP,        "frag-icmp",         "fragmented ICMP cannot be translated") \
 	X(RATELIMITED,      "icmp-ratelimited",  "own ICMP error suppressed by rate limit") \
 	X(NO_SPACE,         "no-space",          "translated packet does not fit the output") \
-	X(LOOP,             "loop",              "packet would loop through the translator")
+	X(LOOP,             "loop",              "packet would loop through the translator") \
+	X(NO_PREFIX,        "no-prefix",         "NAT64 prefix not discovered yet (prefix = auto)")
 
 enum xlat_drop {
 #define XLAT_ENUM(e, name, text) XLAT_DROP_##e,
@@ -100,6 +101,7 @@ struct xlat_cfg {
 	struct in6_addr	prefix;
 	uint8_t		prefix_len;	/* 32, 40, 48, 56, 64 or 96 */
 	bool		wkpf_strict;	/* RFC 6052 3.1 with 64:ff9b::/96 */
+	bool		prefix_pending;	/* prefix = auto, none known yet */
 
 	enum udp_cksum_mode udp_cksum;
 	enum hairpin_mode   hairpin;
