@@ -1443,6 +1443,7 @@ own_addresses(struct vctx *v, const char *file)
 		if (v->c->prefix_auto && !x->has_prefix) {
 			/* Embedded into the prefix once it is discovered. */
 			v->c->ipv6_addr_derived = true;
+			x->prefix_pending = true;
 		} else if (x->has_prefix) {
 			addr_embed4(&x->prefix, x->prefix_len, x->ipv4_addr,
 			    &x->ipv6_addr);

@@ -20,7 +20,10 @@
 #include <netinet/icmp6.h>
 #include <sys/signalfd.h>
 
+#include "autoprefix.h"
+#include "clat.h"
 #include "config.h"
+#include "discover.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
@@ -402,7 +405,8 @@ loop_reload(struct nat64d *d, struct timers *t, uint64_t now)
 		log_warnx("reload failed, keeping the running configuration");
 		return;
 	}
-	if ((nm = config_build_maps(n)) == NULL) {
+	if (clat_reload(d->cfg, n) == -1 ||
+	    (nm = config_build_maps(n)) == NULL) {
 		log_warnx("reload: out of memory; keeping the running "
 		    "configuration");
 		config_free(n);
@@ -427,6 +431,7 @@ loop_reload(struct nat64d *d, struct timers *t, uint64_t now)
 	d->cfg = n;
 	d->maps = nm;
 	log_set_categories(n->log_mask);
+	autoprefix_apply(d);
 	log_maps(nm);
 	log_info("configuration reloaded: %zu maps", maps_count(nm));
 }
@@ -545,12 +550,23 @@ drain_tun(struct nat64d *d)
 	}
 }
 
+static int
+min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
 int
 loop_run(struct nat64d *d)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[2 + DISCOVER_MAX_FDS];
 	struct timers t;
-	int sfd, rc;
+	int sfd, rc, tmo;
+	size_t nd;
 	uint64_t now = loop_now_ms();
 
 	if ((sfd = signals_open()) == -1)
@@ -562,8 +578,10 @@ loop_run(struct nat64d *d)
 	pfd[1].fd = sfd;
 	pfd[1].events = POLLIN;
 	for (;;) {
-		if (poll(pfd, 2, timers_timeout(d, &t, now)) == -1 &&
-		    errno != EINTR) {
+		nd = autoprefix_fds(pfd + 2, DISCOVER_MAX_FDS);
+		tmo = min_timeout(timers_timeout(d, &t, now),
+		    autoprefix_timeout(now));
+		if (poll(pfd, 2 + nd, tmo) == -1 && errno != EINTR) {
 			log_warn("poll");
 			return 1;
 		}
@@ -579,6 +597,7 @@ loop_run(struct nat64d *d)
 		if (pfd[0].revents & POLLIN)
 			drain_tun(d);
 		now = loop_now_ms();
+		autoprefix_run(d, pfd + 2, nd, now);
 		run_timers(d, &t, now);
 	}
 }

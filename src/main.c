@@ -15,6 +15,8 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "autoprefix.h"
+#include "clat.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -426,7 +428,7 @@ static int
 run_daemon(const struct opts *o, struct nat64d *d)
 {
 	struct ids ids;
-	int pidfd;
+	int pidfd, rc;
 
 	if (o->chroot && d->cfg->data_dir[0] == '\0')
 		fatalx("--chroot needs data-dir in %s", o->conf);
@@ -438,15 +440,25 @@ run_daemon(const struct opts *o, struct nat64d *d)
 	prepare_data_dir(d->cfg, &ids);
 	pidfd = pidfile_open(o->pidfile);
 	setup_tun(d);
-	if (loop_core_init(d, d->tun.mtu, random_seed()) == -1)
+	if (clat_setup(d->cfg, d->tun.ifindex) == -1) {
+		clat_teardown();
 		return 1;
+	}
+	if (loop_core_init(d, d->tun.mtu, random_seed()) == -1 ||
+	    autoprefix_start(d, loop_now_ms()) == -1) {
+		clat_teardown();
+		return 1;
+	}
 	load_pool(d);
 	if (!o->debug && !o->nodetach && daemon(0, 0) == -1)
 		fatal("daemon");
 	pidfile_write(pidfd, o->pidfile);
 	drop_privs(o, &ids, d);
 	notify_ready();
-	return loop_run(d);
+	rc = loop_run(d);
+	autoprefix_stop();
+	clat_teardown();
+	return rc;
 }
 
 int
