@@ -240,7 +240,7 @@ enum {
 	D_OFFLINK_MTU, D_TUN_UP, D_TUN_IP, D_TUN_ROUTE, D_STRICT_FRAG,
 	D_WORKERS, D_ERR_POOL, D_ERR_IPV6, D_RATE, D_BURST, D_HAIRPIN,
 	D_DORMANT, D_EXPIRE, D_PREFIX_FALLBACK, D_CLAT_UPLINK, D_CLAT_IPV4,
-	D_CLAT_IPV6, D_CLAT_REACH, D_CLAT_ROUTE, D_COUNT
+	D_CLAT_IPV6, D_CLAT_REACH, D_CLAT_ROUTE, D_OFFLOAD, D_COUNT
 };
 
 struct vctx {
@@ -530,6 +530,7 @@ static cfg_opt_t native_opts[] = {
 	CFG_STR("log", NULL, CFGF_NODEFAULT),
 	CFG_STR("offlink-mtu", NULL, CFGF_NODEFAULT),
 	CFG_STR("tun-up", NULL, CFGF_NODEFAULT),
+	CFG_STR("offload", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("tun-ip", NULL, CFGF_NODEFAULT),
 	CFG_STR_LIST("tun-route", NULL, CFGF_NODEFAULT),
 	CFG_STR("strict-frag-hdr", NULL, CFGF_NODEFAULT),
@@ -987,6 +988,12 @@ d_tun_up(struct vctx *v, const struct raw_item *it)
 }
 
 static void
+d_offload(struct vctx *v, const struct raw_item *it)
+{
+	d_bool(v, it, &v->c->offload);
+}
+
+static void
 d_clat_route(struct vctx *v, const struct raw_item *it)
 {
 	d_bool(v, it, &v->c->clat.default_route);
@@ -1337,6 +1344,7 @@ static const struct directive directives[D_COUNT] = {
 	[D_LOG]		= { "log", REP_ONCE, d_log },
 	[D_OFFLINK_MTU]	= { "offlink-mtu", REP_ONCE, d_offlink_mtu },
 	[D_TUN_UP]	= { "tun-up", REP_LAST, d_tun_up },
+	[D_OFFLOAD]	= { "offload", REP_LAST, d_offload },
 	[D_TUN_IP]	= { "tun-ip", REP_MULTI, d_tun_ip },
 	[D_TUN_ROUTE]	= { "tun-route", REP_MULTI, d_tun_route },
 	[D_STRICT_FRAG]	= { "strict-frag-hdr", REP_LAST, d_strict_frag },
@@ -1690,6 +1698,7 @@ static void
 config_defaults(struct config *c)
 {
 	c->xlat.wkpf_strict = true;
+	c->offload = true;
 	c->xlat.udp_cksum = UDP_CKSUM_DROP;
 	c->xlat.hairpin = HAIRPIN_RFC7757;
 	c->xlat.mtu = 0;		/* the daemon reads the TUN's */
@@ -1938,6 +1947,7 @@ config_dump(const struct config *c, FILE *f)
 	dump_xlat(c, f);
 	dump_log(c, f);
 	fprintf(f, "tun-up = %s\n", c->tun_up ? "yes" : "no");
+	fprintf(f, "offload = %s\n", c->offload ? "yes" : "no");
 	dump_nets(f, "tun-ip", c->tun_ips, c->ntun_ips);
 	dump_nets(f, "tun-route", c->tun_routes, c->ntun_routes);
 	dump_clat(c, f);

@@ -88,6 +88,7 @@ struct config {
 	unsigned	log_mask;		/* LOGCAT_* */
 
 	bool		tun_up;
+	bool		offload;		/* IFF_VNET_HDR offloads */
 	struct config_net *tun_ips;
 	size_t		ntun_ips;
 	struct config_net *tun_routes;

@@ -39,6 +39,7 @@
 #define DRAIN_BUDGET	4096			/* packets per wake-up */
 
 static uint8_t rxbuf[XLAT_HEADROOM + 65536];
+static uint8_t segbuf[XLAT_HEADROOM + 65536];	/* software GSO */
 static struct xlat_out xout;
 
 /* ---- per-packet logging */
@@ -144,6 +145,13 @@ enum xlat_verdict
 loop_handle_packet(struct xlat *x, uint8_t *pkt, size_t len,
     uint64_t now_ms, struct xlat_out *out)
 {
+	return loop_handle_offload(x, pkt, len, now_ms, NULL, out);
+}
+
+enum xlat_verdict
+loop_handle_offload(struct xlat *x, uint8_t *pkt, size_t len,
+    uint64_t now_ms, const struct xlat_offload *off, struct xlat_out *out)
+{
 	const unsigned want = LOGCAT_DROP | LOGCAT_REJECT | LOGCAT_SELF |
 	    LOGCAT_ICMP;
 	struct pkt_summary s;
@@ -152,8 +160,8 @@ loop_handle_packet(struct xlat *x, uint8_t *pkt, size_t len,
 
 	if (logging)
 		summarize(pkt, len, &s);
-	v = xlat_packet(x, pkt, len, now_ms, out);
-	if (logging)
+	v = xlat_packet_offload(x, pkt, len, now_ms, off, out);
+	if (logging && v != XLAT_SEGMENT)
 		log_verdict(&s, v, out, now_ms);
 	return v;
 }
@@ -170,6 +178,8 @@ loop_verdict_name(enum xlat_verdict v)
 		return "REJECT";
 	case XLAT_SELF:
 		return "SELF";
+	case XLAT_SEGMENT:
+		return "SEGMENT";
 	}
 	return "?";
 }
@@ -486,6 +496,14 @@ log_stats(const struct nat64d *d)
 	    (unsigned long long)(d->write_full + d->write_err));
 	if (total > 0)
 		log_info("drops:%s", drops);
+	if (d->tun.vnet_hdr)
+		log_info("offload: %llu gso super-packets translated whole, "
+		    "%llu segmented in software, %llu partial checksums "
+		    "adjusted, %llu completed",
+		    (unsigned long long)s->gso_in,
+		    (unsigned long long)s->gso_sw,
+		    (unsigned long long)s->csum_partial,
+		    (unsigned long long)s->csum_sw);
 }
 
 /* Returns -1 to keep running, else the exit status. */
@@ -517,7 +535,8 @@ static void
 send_out(struct nat64d *d, const struct xlat_out *out)
 {
 	for (unsigned i = 0; i < out->n; i++) {
-		if (tun_writev(&d->tun, out->pkt[i].iov, out->pkt[i].niov) >= 0)
+		if (tun_send(&d->tun, out->pkt[i].iov, out->pkt[i].niov,
+		    &out->pkt[i].off) >= 0)
 			continue;
 		if (errno == EAGAIN || errno == ENOBUFS) {
 			d->write_full++;
@@ -528,16 +547,40 @@ send_out(struct nat64d *d, const struct xlat_out *out)
 	}
 }
 
+/* A super-packet the core will not translate whole: the kernel's
+ * segments, one by one, through the ordinary path. */
+static void
+segment_out(struct nat64d *d, const uint8_t *pkt, size_t len,
+    const struct xlat_offload *off, uint64_t now)
+{
+	uint8_t *seg = segbuf + XLAT_HEADROOM;
+	long n;
+
+	for (unsigned i = 0;; i++) {
+		n = xlat_gso_segment(pkt, len, off, i, seg,
+		    sizeof(segbuf) - XLAT_HEADROOM);
+		if (n <= 0) {
+			if (n < 0 && i == 0)
+				d->x.stats.drop[XLAT_DROP_BAD_L4]++;
+			return;
+		}
+		(void)loop_handle_packet(&d->x, seg, (size_t)n, now, &xout);
+		send_out(d, &xout);
+	}
+}
+
 /* Read until EAGAIN (or the budget), translate, write. */
 static void
 drain_tun(struct nat64d *d)
 {
 	uint8_t *pkt = rxbuf + XLAT_HEADROOM;
 	uint64_t now = loop_now_ms();
+	struct xlat_offload off;
+	enum xlat_verdict v;
 	ssize_t n;
 
 	for (int i = 0; i < DRAIN_BUDGET; i++) {
-		n = tun_read(&d->tun, pkt, sizeof(rxbuf) - XLAT_HEADROOM);
+		n = tun_recv(&d->tun, pkt, sizeof(rxbuf) - XLAT_HEADROOM, &off);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -545,8 +588,12 @@ drain_tun(struct nat64d *d)
 				log_warn("tun-device %s: read", d->tun.name);
 			return;
 		}
-		(void)loop_handle_packet(&d->x, pkt, (size_t)n, now, &xout);
-		send_out(d, &xout);
+		v = loop_handle_offload(&d->x, pkt, (size_t)n, now, &off,
+		    &xout);
+		if (v == XLAT_SEGMENT)
+			segment_out(d, pkt, (size_t)n, &off, now);
+		else
+			send_out(d, &xout);
 	}
 }
 

@@ -47,6 +47,11 @@ uint64_t loop_now_ms(void);
  */
 enum xlat_verdict loop_handle_packet(struct xlat *x, uint8_t *pkt,
     size_t len, uint64_t now_ms, struct xlat_out *out);
+/* The same with the TUN's offload metadata (may be NULL); XLAT_SEGMENT
+ * is not logged: its segments are, one by one. */
+enum xlat_verdict loop_handle_offload(struct xlat *x, uint8_t *pkt,
+    size_t len, uint64_t now_ms, const struct xlat_offload *off,
+    struct xlat_out *out);
 
 const char *loop_verdict_name(enum xlat_verdict v);
 

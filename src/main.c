@@ -402,7 +402,8 @@ random_seed(void)
 static void
 setup_tun(struct nat64d *d)
 {
-	if (tun_open(&d->tun, d->cfg->tun_device) == -1)
+	if (tun_open_offload(&d->tun, d->cfg->tun_device,
+	    d->cfg->offload) == -1)
 		exit(1);
 	log_info("TUN device %s, MTU %u", d->tun.name, d->tun.mtu);
 	if (netlink_configure(d->cfg, d->tun.ifindex) == -1)

@@ -16,7 +16,11 @@ struct tun {
 	unsigned	ifindex;
 	uint32_t	mtu;		/* SIOCGIFMTU at open */
 	bool		multi_queue;	/* attached with IFF_MULTI_QUEUE */
+	bool		vnet_hdr;	/* IFF_VNET_HDR: offload metadata */
+	unsigned	offloads;	/* TUN_F_* the kernel accepted */
 };
+
+struct xlat_offload;
 
 /*
  * Attach to the persistent device `name` or create it (it then vanishes
@@ -24,6 +28,13 @@ struct tun {
  * error.  Returns 0, or -1 with the error logged.
  */
 int tun_open(struct tun *t, const char *name)
+    __attribute__((warn_unused_result));
+/*
+ * The same; with offload, attach with IFF_VNET_HDR and ask for checksum,
+ * TSO and USO offloads (TUNSETOFFLOAD), falling back to fewer offloads,
+ * then to none, as far as the kernel refuses them.
+ */
+int tun_open_offload(struct tun *t, const char *name, bool offload)
     __attribute__((warn_unused_result));
 void tun_close(struct tun *t);
 
@@ -35,10 +46,16 @@ void tun_close(struct tun *t);
 int tun_persist(const char *name, bool persist, uid_t uid, gid_t gid)
     __attribute__((warn_unused_result));
 
-/* One packet; -1 with errno (EAGAIN when drained).  No framing header is
- * used today; IFF_VNET_HDR offloads would strip/add it here. */
+/* One packet without offloads (t->vnet_hdr false); -1 with errno
+ * (EAGAIN when drained). */
 ssize_t tun_read(const struct tun *t, void *buf, size_t len);
 ssize_t tun_writev(const struct tun *t, const struct iovec *iov,
     unsigned niov);
+/* With the virtio-net header when t->vnet_hdr (off then describes the
+ * packet; zeroed without it).  niov at most 2. */
+ssize_t tun_recv(const struct tun *t, void *buf, size_t len,
+    struct xlat_offload *off);
+ssize_t tun_send(const struct tun *t, const struct iovec *iov,
+    unsigned niov, const struct xlat_offload *off);
 
 #endif

@@ -194,6 +194,7 @@ xlat_emit2(struct xlat_out *out, uint8_t *h, size_t hlen, uint8_t *b,
 	po->iov[0].iov_base = h;
 	po->iov[0].iov_len = hlen;
 	po->niov = 1;
+	memset(&po->off, 0, sizeof(po->off));
 	if (blen) {
 		po->iov[1].iov_base = b;
 		po->iov[1].iov_len = blen;
@@ -308,6 +309,7 @@ xlat_packet(struct xlat *x, uint8_t *pkt, size_t len, uint64_t now_ms,
 	out->n = 0;
 	out->reason = XLAT_DROP_NONE;
 	out->scratch_used = 0;
+	out->off_in = NULL;
 	if (len < 1)
 		return xlat_drop(x, out, XLAT_DROP_TRUNCATED);
 	switch (pkt[0] >> 4) {

@@ -79,6 +79,9 @@ enum xlat_verdict {
 	XLAT_FORWARD,		/* translated packet(s) in out */
 	XLAT_REJECT,		/* dropped; out holds our ICMP error to the sender */
 	XLAT_SELF,		/* for us; out holds our reply (echo) or is empty */
+	XLAT_SEGMENT,		/* offload: nothing done; segment the super-packet
+				 * with xlat_gso_segment() (or complete its
+				 * checksum) and translate the pieces */
 };
 
 enum udp_cksum_mode {
@@ -150,6 +153,10 @@ struct xlat_stats {
 	uint64_t	icmp_out;		/* ICMP errors of our own */
 	uint64_t	hairpin;		/* RFC 7757 4 hairpinned */
 	uint64_t	frag_out;		/* IPv6 fragments produced */
+	uint64_t	gso_in;			/* super-packets translated whole */
+	uint64_t	gso_sw;			/* super-packets left to software */
+	uint64_t	csum_partial;		/* partial checksums adjusted */
+	uint64_t	csum_sw;		/* partial checksums completed */
 	uint64_t	drop[XLAT_DROP_MAX];
 };
 
@@ -181,9 +188,36 @@ void xlat_init(struct xlat *x, const struct xlat_cfg *cfg,
 #define XLAT_HEADROOM	64	/* bytes the caller leaves before the packet */
 #define XLAT_SCRATCH	(XLAT_MAX_OUT * 64 + 2048)
 
+/*
+ * Offload metadata, the fields of the virtio-net header a TUN device
+ * with IFF_VNET_HDR exchanges (linux/virtio_net.h), in host byte order.
+ * All zero: an ordinary packet with a complete checksum.
+ */
+#define XLAT_OFF_NEEDS_CSUM	0x01	/* L4 checksum field holds the
+					 * pseudo-header sum, not complemented;
+					 * sum from csum_start, store at
+					 * csum_start + csum_offset */
+#define XLAT_OFF_DATA_VALID	0x02
+#define XLAT_GSO_NONE		0
+#define XLAT_GSO_TCPV4		1
+#define XLAT_GSO_UDP		3	/* UFO: not supported, segmented */
+#define XLAT_GSO_TCPV6		4
+#define XLAT_GSO_UDP_L4		5
+#define XLAT_GSO_ECN		0x80
+
+struct xlat_offload {
+	uint8_t		flags;
+	uint8_t		gso_type;
+	uint16_t	hdr_len;
+	uint16_t	gso_size;
+	uint16_t	csum_start;
+	uint16_t	csum_offset;
+};
+
 struct xlat_pktout {
 	struct iovec	iov[2];
 	unsigned	niov;
+	struct xlat_offload off;	/* zero unless a super-packet/partial */
 };
 
 struct xlat_out {
@@ -191,6 +225,8 @@ struct xlat_out {
 	struct xlat_pktout	pkt[XLAT_MAX_OUT];
 	enum xlat_drop		reason;		/* why dropped/rejected */
 	size_t			scratch_used;
+	/* Set by xlat_packet_offload() for the core, NULL otherwise. */
+	const struct xlat_offload *off_in;
 	uint8_t			scratch[XLAT_SCRATCH];
 };
 
@@ -201,5 +237,27 @@ struct xlat_out {
  */
 enum xlat_verdict xlat_packet(struct xlat *x, uint8_t *pkt, size_t len,
     uint64_t now_ms, struct xlat_out *out);
+
+/*
+ * The same for a packet that came with offload metadata (off may be NULL:
+ * xlat_packet()).  A TCP/UDP super-packet whose every segment would be
+ * translated alike is translated once: one header rewritten, the output's
+ * pkt[0].off describes it for the other family.  A partial checksum is
+ * adjusted, not completed.  Anything else: a packet with only a partial
+ * checksum gets it completed in software and goes through xlat_packet();
+ * a super-packet returns XLAT_SEGMENT untouched.
+ */
+enum xlat_verdict xlat_packet_offload(struct xlat *x, uint8_t *pkt,
+    size_t len, uint64_t now_ms, const struct xlat_offload *off,
+    struct xlat_out *out);
+
+/*
+ * Software GSO: segment i of the super-packet pkt as an ordinary packet
+ * with complete checksums, written to seg (cap bytes), as the kernel's
+ * TCP/UDP segmentation would cut it.  Returns its length, 0 when i is
+ * past the last segment, -1 if the metadata does not describe pkt.
+ */
+long xlat_gso_segment(const uint8_t *pkt, size_t len,
+    const struct xlat_offload *off, unsigned i, uint8_t *seg, size_t cap);
 
 #endif

@@ -543,6 +543,50 @@ emit_data(struct ctx *c, uint8_t hlim)
 	return XLAT_FORWARD;
 }
 
+/*
+ * A super-packet or a partial checksum: one IPv6 header for all its
+ * segments, the partial checksum adjusted for the addresses (its length
+ * part is the same in both pseudo-headers).  XLAT_SEGMENT, with nothing
+ * written, when a segment would not simply be translated (RFC 7915 4.1:
+ * DF and too big -> its own Fragmentation Needed; no DF and too big ->
+ * fragmented).
+ */
+static enum xlat_verdict
+xlat_data_offload(struct ctx *c, uint8_t hlim)
+{
+	const struct xlat_cfg *cfg = c->x->cfg;
+	const struct ip4_info *ip = &c->ip;
+	const struct xlat_offload *in = c->out->off_in;
+	size_t limit = cfg->mtu < cfg->offlink_mtu ? cfg->mtu :
+	    cfg->offlink_mtu;
+	size_t seg, last, len6 = IP6_HLEN + ip->l4_len, at;
+	uint8_t *l4 = c->pkt + ip->hdr_len, *h;
+	struct hdr6 f;
+
+	if (is_fragment(ip) || !(in->flags & XLAT_OFF_NEEDS_CSUM) ||
+	    !xlat_off_usable(in, 4, ip->proto, l4, ip->hdr_len, ip->l4_len,
+	    &seg, &last))
+		return XLAT_SEGMENT;
+	if (IP6_HLEN + seg > (ip->df ? cfg->mtu : limit))
+		return XLAT_SEGMENT;
+	at = ip->proto == IPPROTO_TCP ? OFF_CSUM_TCP : OFF_CSUM_UDP;
+	put16(l4 + at, csum_replace_partial(get16(l4 + at),
+	    sum_addr4(ip->src, ip->dst), sum_addr6(&c->src6, &c->dst6)));
+	f = (struct hdr6){ .src = &c->src6, .dst = &c->dst6,
+	    .tclass = ip->tos, .plen = (uint16_t)ip->l4_len,
+	    .proto = ip->proto, .hlim = hlim };
+	h = l4 - IP6_HLEN;
+	write_ip6(h, &f);
+	xlat_emit(c->out, h, len6);
+	xlat_off_rewrite(in, ip->hdr_len, IP6_HLEN,
+	    &c->out->pkt[c->out->n - 1].off);
+	c->x->stats.tx6++;
+	c->x->stats.csum_partial++;
+	if (in->gso_type != XLAT_GSO_NONE)
+		c->x->stats.gso_in++;
+	return XLAT_FORWARD;
+}
+
 static enum xlat_verdict
 xlat_data(struct ctx *c)
 {
@@ -567,6 +611,8 @@ xlat_data(struct ctx *c)
 	if (ip->hdr_len > IP4_HLEN && src_route_unexpired(c->pkt, ip->hdr_len))
 		return reject4(c, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0,
 		    XLAT_DROP_PROTO_UNSUPPORTED);
+	if (c->out->off_in != NULL)
+		return xlat_data_offload(c, hairpin ? ip->ttl : ip->ttl - 1);
 	/* RFC 7915 4.1: DF set and too big for the next hop.  Checked
 	 * before the checksums change: the error quotes the original. */
 	if (ip->df && IP6_HLEN + (is_fragment(ip) ? FRAG_HLEN : 0) +
@@ -859,6 +905,10 @@ xlat_4to6(struct xlat *x, uint8_t *pkt, size_t len, uint64_t now_ms,
 	if ((r = pkt_parse_ip4(pkt, len, PKT_OUTER, &c.ip)) != XLAT_DROP_NONE)
 		return xlat_drop(x, out, r);
 	l4 = pkt + c.ip.hdr_len;
+	/* Offloads come only with TCP and UDP; anything else is odd. */
+	if (out->off_in != NULL && c.ip.proto != IPPROTO_TCP &&
+	    c.ip.proto != IPPROTO_UDP)
+		return XLAT_SEGMENT;
 	if (c.ip.dst.s_addr == x->cfg->ipv4_addr.s_addr)
 		return to_self(&c);
 	if ((r = check_l4(&c.ip, l4)) != XLAT_DROP_NONE)

@@ -521,6 +521,52 @@ emit4(struct ctx *c, uint8_t *h, size_t len)
 
 /* ---- data packets */
 
+/*
+ * A super-packet or a partial checksum: one IPv4 header for all its
+ * segments, the partial checksum adjusted for the addresses (its length
+ * part is the same in both pseudo-headers).  XLAT_SEGMENT, with nothing
+ * written, when a segment would not simply be translated: too big
+ * (RFC 7915 5: its own Packet Too Big), DF (5.1: set above 1260 bytes)
+ * not the same for the full and the last segment, hop limit expiring,
+ * a hairpin or a Fragment header.
+ */
+static enum xlat_verdict
+xlat_data_offload(struct ctx *c)
+{
+	struct ip6_info *ip = &c->ip;
+	const struct xlat_offload *in = c->out->off_in;
+	size_t seg, last, len4 = IP4_HLEN + ip->l4_len, at;
+	uint8_t *l4 = c->pkt + ip->l4_off, *h;
+	struct hdr4 f;
+
+	if (c->hairpin || ip->has_frag || ip->hlim <= 1 || len4 > 0xffff ||
+	    !(in->flags & XLAT_OFF_NEEDS_CSUM) ||
+	    !xlat_off_usable(in, 6, ip->proto, l4, ip->l4_off, ip->l4_len,
+	    &seg, &last))
+		return XLAT_SEGMENT;
+	if (IP4_HLEN + seg > c->x->cfg->mtu ||
+	    (IP4_HLEN + seg > DF_MAXLEN) != (IP4_HLEN + last > DF_MAXLEN))
+		return XLAT_SEGMENT;
+	at = ip->proto == IPPROTO_TCP ? OFF_CSUM_TCP : OFF_CSUM_UDP;
+	put16(l4 + at, csum_replace_partial(get16(l4 + at),
+	    sum_addr6(&ip->src, &ip->dst), sum_addr4(c->src4, c->dst4)));
+	f = (struct hdr4){ .src = c->src4, .dst = c->dst4, .tos = ip->tclass,
+	    .tot_len = (uint16_t)len4, .id = xlat_next_id(c->x),
+	    .frag = IP4_HLEN + seg > DF_MAXLEN ? IP4F_DF : 0,
+	    .ttl = (uint8_t)(ip->hlim - 1), .proto = ip->proto };
+	h = l4 - IP4_HLEN;
+	write_ip4(h, &f);
+	if (!xlat_emit(c->out, h, len4))
+		return xlat_drop(c->x, c->out, XLAT_DROP_NO_SPACE);
+	xlat_off_rewrite(in, ip->l4_off, IP4_HLEN,
+	    &c->out->pkt[c->out->n - 1].off);
+	c->x->stats.tx4++;
+	c->x->stats.csum_partial++;
+	if (in->gso_type != XLAT_GSO_NONE)
+		c->x->stats.gso_in++;
+	return XLAT_FORWARD;
+}
+
 static enum xlat_verdict
 xlat_data(struct ctx *c)
 {
@@ -543,6 +589,8 @@ xlat_data(struct ctx *c)
 		    (uint32_t)ip->segleft_off, XLAT_DROP_ROUTING_HDR);
 	if ((v = map_addrs(c)) != XLAT_FORWARD)
 		return v;
+	if (c->out->off_in != NULL)
+		return xlat_data_offload(c);
 	/* RFC 7915 5: the translator is a router and does not fragment
 	 * what it cannot pass; checked before anything is rewritten. */
 	if (len4 > cfg->mtu) {
@@ -829,6 +877,10 @@ xlat_6to4(struct xlat *x, uint8_t *pkt, size_t len, uint64_t now_ms,
 	if ((r = pkt_parse_ip6(pkt, len, PKT_OUTER, &c.ip)) != XLAT_DROP_NONE)
 		return xlat_drop(x, out, r);
 	l4 = pkt + c.ip.l4_off;
+	/* Offloads come only with TCP and UDP; anything else is odd. */
+	if (out->off_in != NULL && c.ip.proto != IPPROTO_TCP &&
+	    c.ip.proto != IPPROTO_UDP)
+		return XLAT_SEGMENT;
 	if (memcmp(&c.ip.dst, &x->cfg->ipv6_addr, sizeof(c.ip.dst)) == 0)
 		return to_self(&c);
 	if (ext_after_frag(pkt, &c.ip))

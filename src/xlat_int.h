@@ -77,6 +77,27 @@ bool xlat_owns4(const struct xlat *x, struct in_addr a4);
  * hint spreads choices over a larger pool. */
 struct in_addr xlat_err4_source(const struct xlat *x, uint32_t hint);
 
+/* ---- Offloads (xlat_gso.c) */
+
+/* RFC 1624 on a partial checksum (the pseudo-header sum, folded, not
+ * complemented: what a NEEDS_CSUM packet carries in its L4 field). */
+uint16_t csum_replace_partial(uint16_t partial, uint32_t old_sum,
+    uint32_t new_sum);
+
+/*
+ * out->off_in against a TCP/UDP packet whose L4 header is at l4off, l4len
+ * bytes: usable for a one-header translation (partial checksum in the
+ * standard place, GSO type matching proto and family)?  *seg and *last:
+ * L4 lengths of a full and of the last segment.
+ */
+bool xlat_off_usable(const struct xlat_offload *o, int family,
+    uint8_t proto, const uint8_t *l4, size_t l4off, size_t l4len,
+    size_t *seg, size_t *last);
+
+/* The output metadata for the other family: L4 now at new_l4off. */
+void xlat_off_rewrite(const struct xlat_offload *in, size_t old_l4off,
+    size_t new_l4off, struct xlat_offload *o);
+
 /* ---- The two directions */
 
 #define XLAT_F_HAIRPIN	0x01	/* already hairpinned once: no second loop */

@@ -263,6 +263,10 @@ write_conf() {
 			echo "map $C4S $C6S"
 			echo "map $R6_4 $R6"
 		fi
+		# NAT64D_OFFLOAD=no: the same suite without offloads.
+		if [ "${NAT64D_OFFLOAD:-yes}" = no ] && ! is_tayga; then
+			echo "offload no"
+		fi
 		for l in "$@"; do echo "$l"; done
 	} >"$f"
 }
