@@ -41,8 +41,12 @@ EOF
 # The well-known prefix with a private ipv4-addr and no ipv6-addr
 # (TAYGA #93/#132/#187): accepted.
 sed "s|^prefix .*|prefix 64:ff9b::/96|" "$CONF" >"$WORK/wkp.conf"
-check "64:ff9b::/96 + ipv4-addr 192.0.0.2 without ipv6-addr is accepted" \
-	"$NAT64D" --check-config -c "$WORK/wkp.conf"
+if is_tayga; then
+	skip "--check-config of the well-known prefix" "nat64d-only option"
+else
+	check "64:ff9b::/96 + ipv4-addr 192.0.0.2 without ipv6-addr is accepted" \
+		"$NAT64D" --check-config -c "$WORK/wkp.conf"
+fi
 
 n_c sysctl -qw net.ipv6.conf.all.forwarding=1 net.ipv6.conf.vc.accept_ra=2 \
 	net.ipv6.conf.vc.proxy_ndp=1
