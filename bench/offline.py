@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Offline figures that do not depend on machine noise, from
+nat64d --translate-pcap (no TUN, no kernel):
+
+  insn_<kind>   instructions per translated packet (callgrind, Ir), for
+                tcp6/tcp4 (1440-byte payload), udp6/udp4 (64 bytes),
+                icmp6/icmp4 (echo, 56 bytes): a run over N packets minus
+                a run over zero packets, divided by N
+  scale_*       instructions per packet and offline pkt/s with two EAM
+                entries vs 10,000 EAM entries and 60,000 pool leases
+                (IPv6 sources each leased first, then measured packets
+                spread over all of them)
+
+Usage: offline.py NAT64D WORKDIR   -> "nat64d FIGURE VALUE" lines
+"""
+import os
+import struct
+import subprocess
+import sys
+import time
+
+NAT64D, WORK = sys.argv[1], sys.argv[2]
+N = 2000
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def a4(s):
+    return bytes(int(x) for x in s.split("."))
+
+
+def a6(s):
+    import ipaddress
+    return ipaddress.IPv6Address(s).packed
+
+
+def ip4(src, dst, proto, l4):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0x4000, 64,
+                    proto, 0, src, dst)
+    h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    return h + l4
+
+
+def ip6(src, dst, nh, l4):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(l4), nh, 64, src,
+                       dst) + l4
+
+
+def l4(proto, fam, src, dst, payload):
+    if proto == 6:
+        seg = struct.pack("!HHIIBBHHH", 40000, 5201, 1, 1, 5 << 4, 0x18,
+                          512, 0, 0) + payload
+        off = 16
+    elif proto == 17:
+        seg = struct.pack("!HHHH", 40000, 5201, 8 + len(payload), 0) + payload
+        off = 6
+    else:
+        t = 8 if fam == 4 else 128
+        seg = struct.pack("!BBHHH", t, 0, 0, 7, 1) + payload
+        off = 2
+    if proto == 1 or (proto == 58 and False):
+        c = csum(seg)
+    elif fam == 4:
+        c = csum(src + dst + struct.pack("!BBH", 0, proto, len(seg)) + seg)
+    else:
+        c = csum(src + dst + struct.pack("!IxxxB", len(seg), proto) + seg)
+    return seg[:off] + struct.pack("!H", c) + seg[off + 2:]
+
+
+def packet(kind, i=0, nsrc=1):
+    fam = 6 if kind.endswith("6") else 4
+    size = {"tcp": 1440, "udp": 64, "icmp": 56}[kind[:-1]]
+    proto = {"tcp": 6, "udp": 17, "icmp": 1 if fam == 4 else 58}[kind[:-1]]
+    pay = bytes((i + k) & 0xff for k in range(size))
+    if fam == 6:
+        s = a6("2001:db8:1::%x:%x" % ((i % nsrc) >> 16, (i % nsrc) & 0xffff))
+        d = a6("2001:db8:64::c633:6402")
+        return ip6(s, d, proto, l4(proto, 6, s, d, pay))
+    s, d = a4("198.51.100.2"), a4("192.0.2.7")
+    return ip4(s, d, proto, l4(proto, 4, s, d, pay))
+
+
+def pcap(path, pkts):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+        for k, p in enumerate(pkts):
+            f.write(struct.pack("<IIII", 1000 + k // 1000, k % 1000, len(p),
+                                len(p)))
+            f.write(p)
+
+
+def conf(path, nmaps, pool):
+    with open(path, "w") as f:
+        f.write("tun-device nat64\nipv4-addr 192.168.255.1\n"
+                "prefix 2001:db8:64::/96\ndynamic-pool %s\n" % pool)
+        f.write("map 192.0.2.7 2001:db8:1::7\n")
+        for k in range(1, nmaps):
+            f.write("map 10.%d.%d.%d 2001:db8:e::%x\n" %
+                    (k >> 16, (k >> 8) & 0xff, k & 0xff, k))
+
+
+def callgrind(cfg, pc):
+    out = os.path.join(WORK, "cg.out")
+    r = subprocess.run(["valgrind", "--tool=callgrind",
+                        "--callgrind-out-file=" + out, NAT64D, "-c", cfg,
+                        "--translate-pcap", pc, os.path.join(WORK, "o.pcap")],
+                       capture_output=True, text=True)
+    for line in r.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split()[-1])
+    raise SystemExit("callgrind failed: " + r.stderr[-500:])
+
+
+def wall(cfg, pc, reps=5):
+    best = None
+    for _ in range(reps):
+        t = time.perf_counter()
+        subprocess.run([NAT64D, "-c", cfg, "--translate-pcap", pc,
+                        os.path.join(WORK, "o.pcap")], check=True,
+                       capture_output=True)
+        d = time.perf_counter() - t
+        best = d if best is None or d < best else best
+    return best
+
+
+small = os.path.join(WORK, "small.conf")
+conf(small, 1, "192.168.255.0/24")
+empty = os.path.join(WORK, "empty.pcap")
+pcap(empty, [])
+base = callgrind(small, empty)
+for kind in ("tcp6", "tcp4", "udp6", "udp4", "icmp6", "icmp4"):
+    pc = os.path.join(WORK, kind + ".pcap")
+    pcap(pc, [packet(kind, i) for i in range(N)])
+    print("nat64d insn_%s %.1f" % (kind, (callgrind(small, pc) - base) / N))
+
+# Scale: 10,000 EAM entries and 60,000 leases vs two entries and one.
+LEASES, M = 60000, 200000
+big = os.path.join(WORK, "big.conf")
+conf(big, 10000, "100.64.0.0/16")
+conf(small, 2, "100.64.0.0/16")
+warm = [packet("udp6", i, LEASES) for i in range(LEASES)]
+meas6 = [packet("udp6", i * 7919 % LEASES, LEASES) for i in range(M)]
+one = [packet("udp6", 0, 1) for i in range(LEASES)]
+meas1 = [packet("udp6", 0, 1) for i in range(M)]
+for name, cfg, w, m in (("small", small, one, meas1),
+                        ("big", big, warm, meas6)):
+    pw, pm = os.path.join(WORK, "w.pcap"), os.path.join(WORK, "m.pcap")
+    pcap(pw, w)
+    pcap(pm, w + m)
+    cw = callgrind(cfg, pw)
+    cm = callgrind(cfg, pm)
+    print("nat64d scale_insn_%s %.1f" % (name, (cm - cw) / M))
+    tw, tm = wall(cfg, pw), wall(cfg, pm)
+    print("nat64d scale_pps_%s %.0f" % (name, M / max(tm - tw, 1e-9)))
+
+# RSS with a /16 dynamic pool fully leased: 65,534 IPv6 sources, each
+# given a lease, in --translate-pcap (the daemon's core, pool and buffers).
+conf(small, 2, "100.64.0.0/16")
+pw = os.path.join(WORK, "w.pcap")
+pcap(pw, [packet("udp6", i, 65534) for i in range(65534)])
+# A fresh child, so that valgrind's own size does not count.
+probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], "
+         "capture_output=True, text=True); print(r.stderr); "
+         "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN)"
+         ".ru_maxrss)")
+r = subprocess.run([sys.executable, "-c", probe, NAT64D, "-c", small,
+                    "--translate-pcap", pw, os.path.join(WORK, "o.pcap")],
+                   capture_output=True, text=True)
+if "65534 packets read, 65534 written" not in r.stdout:
+    raise SystemExit("rss run: " + r.stdout[-300:])
+print("nat64d rss16_kb %s" % r.stdout.split("maxrss")[-1].strip())
