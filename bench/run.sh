@@ -97,7 +97,9 @@ start_translator() {	# name binary
 	nr ip link set nat64 up
 	nr ip route add 192.168.255.0/24 dev nat64
 	nr ip route add 2001:db8:64::/96 dev nat64
-	nr "$2" -c "$work/tx.conf" -n >/dev/null 2>&1 &
+	# ip netns exec execs the translator in place: $! is its pid (a
+	# shell function here would make $! a subshell's).
+	ip netns exec $R "$2" -c "$work/tx.conf" -n >/dev/null 2>&1 &
 	xpid=$!
 	for _ in $(seq 50); do
 		nc_ ping -c1 -W1 2001:db8:64::198.51.100.2 >/dev/null 2>&1 && return 0
