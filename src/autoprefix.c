@@ -43,6 +43,12 @@ autoprefix_start(struct nat64d *d, uint64_t now_ms)
 	return 0;
 }
 
+bool
+autoprefix_running(void)
+{
+	return disc != NULL;
+}
+
 size_t
 autoprefix_fds(struct pollfd *p, size_t max)
 {

@@ -7,6 +7,7 @@
 #define NAT64D_AUTOPREFIX_H
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,8 @@ struct nat64d;
  * Does nothing without prefix = auto.  0 or -1 (logged). */
 int autoprefix_start(struct nat64d *d, uint64_t now_ms)
     __attribute__((warn_unused_result));
+/* Is discovery running (prefix = auto at startup)? */
+bool autoprefix_running(void);
 /* Its fds for poll(): up to max; returns how many. */
 size_t autoprefix_fds(struct pollfd *p, size_t max);
 /* Milliseconds until autoprefix_run has timer work; -1 for none. */

@@ -415,6 +415,15 @@ loop_reload(struct nat64d *d, struct timers *t, uint64_t now)
 		log_warnx("reload failed, keeping the running configuration");
 		return;
 	}
+	/* Discovery opens its raw socket before privileges are dropped:
+	 * it cannot be started by a reload.  Refusing keeps traffic
+	 * flowing on the running prefix instead of dropping it all. */
+	if (n->prefix_auto && !autoprefix_running()) {
+		log_warnx("reload: 'prefix = auto' needs a restart; keeping "
+		    "the running configuration");
+		config_free(n);
+		return;
+	}
 	if (clat_reload(d->cfg, n) == -1 ||
 	    (nm = config_build_maps(n)) == NULL) {
 		log_warnx("reload: out of memory; keeping the running "

@@ -7,6 +7,7 @@
 #   1. config gets a bad prefix line, SIGHUP: daemon alive, traffic flows,
 #      error logged as FILE:LINE: directive 'prefix': ...
 #   2. map-file gets a bad line, SIGHUP: same
+#   2b. a valid switch to `prefix auto` is refused (needs a restart)
 #   3. config fixed (and a new map added), SIGHUP: the new map works
 #   (topology: lib.sh header)
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,19 @@ sleep 1
 check "step 2: daemon still running after SIGHUP with a broken map-file" daemon_alive
 check "step 2: s still reaches c" ping_ok "$S" "$C4S"
 check_grep "step 2: the map-file error is logged as $MAPS:2:" "$MAPS:2: .*192\.0\.2\.300" "$DLOG"
+
+# Step 2b: a valid config switching to `prefix auto`: discovery can only
+# start at startup (its raw socket needs privileges), so the reload is
+# refused rather than leaving the translator without a prefix.
+printf 'map 192.0.2.6 2001:db8:1::6\n' >"$MAPS"
+sed -i 's|^prefix .*|prefix auto|' "$CONF"
+kill -HUP "$DAEMON_PID"
+sleep 1
+check "step 2b: daemon still running after SIGHUP to prefix auto" daemon_alive
+check "step 2b: c still reaches s through the running prefix" ping_ok "$C" -I "$C6" "$S6"
+check_grep "step 2b: the refusal is logged" \
+	"reload: 'prefix = auto' needs a restart; keeping the running configuration" "$DLOG"
+write_conf "$CONF" "map-file $MAPS"
 
 # Step 3: everything fixed, plus a new map.
 printf 'map 192.0.2.6 2001:db8:1::6\nmap 192.0.2.9 2001:db8:1::9\n' >"$MAPS"
