@@ -12,6 +12,8 @@
 #define IP4_OFFMASK	0x1fff
 #define IP4_MAXLEN	65535
 #define MAX_EXTHDRS	8
+#define TCP_MINLEN	20
+#define UDP_HLEN	8
 
 static enum xlat_drop
 ip4_check_frag(const struct ip4_info *ip)
@@ -179,4 +181,27 @@ pkt_parse_ip6(const uint8_t *p, size_t len, int mode, struct ip6_info *ip)
 	ip->segleft_nonzero = false;
 	ip->segleft_off = 0;
 	return ip6_walk(p, ip, mode);
+}
+
+enum xlat_drop
+pkt_check_tcp(const uint8_t *l4, size_t len)
+{
+	size_t doff;
+
+	if (len < TCP_MINLEN)
+		return XLAT_DROP_BAD_L4;
+	doff = (size_t)(l4[12] >> 4) * 4;
+	if (doff < TCP_MINLEN || doff > len)
+		return XLAT_DROP_BAD_L4;
+	return XLAT_DROP_NONE;
+}
+
+enum xlat_drop
+pkt_check_udp(const uint8_t *l4, size_t len, bool whole)
+{
+	if (len < UDP_HLEN || get16(l4 + 4) < UDP_HLEN)
+		return XLAT_DROP_BAD_L4;
+	if (whole && get16(l4 + 4) > len)
+		return XLAT_DROP_BAD_L4;
+	return XLAT_DROP_NONE;
 }

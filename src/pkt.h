@@ -164,4 +164,14 @@ enum xlat_drop pkt_parse_ip4(const uint8_t *p, size_t len, int mode,
 enum xlat_drop pkt_parse_ip6(const uint8_t *p, size_t len, int mode,
     struct ip6_info *out) __attribute__((warn_unused_result));
 
+/*
+ * Transport headers, the same checks for both directions: a TCP header
+ * with a sane data offset, a UDP length within [8, len] when the whole
+ * datagram is here (whole == false for a first fragment).
+ */
+enum xlat_drop pkt_check_tcp(const uint8_t *l4, size_t len)
+    __attribute__((warn_unused_result));
+enum xlat_drop pkt_check_udp(const uint8_t *l4, size_t len, bool whole)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -288,25 +288,14 @@ to_self(struct ctx *c)
 static enum xlat_drop
 check_l4(const struct ip6_info *ip, const uint8_t *l4)
 {
-	size_t doff;
-
 	if (ip->frag_off != 0)
 		return ip->proto == IPPROTO_ICMPV6 ? XLAT_DROP_FRAG_ICMP :
 		    XLAT_DROP_NONE;
 	switch (ip->proto) {
 	case IPPROTO_TCP:
-		if (ip->l4_len < TCP_MINLEN)
-			return XLAT_DROP_BAD_L4;
-		doff = (size_t)(l4[12] >> 4) * 4;
-		if (doff < TCP_MINLEN || doff > ip->l4_len)
-			return XLAT_DROP_BAD_L4;
-		return XLAT_DROP_NONE;
+		return pkt_check_tcp(l4, ip->l4_len);
 	case IPPROTO_UDP:
-		if (ip->l4_len < UDP_HLEN || get16(l4 + 4) < UDP_HLEN)
-			return XLAT_DROP_BAD_L4;
-		if (!ip->mf && get16(l4 + 4) > ip->l4_len)
-			return XLAT_DROP_BAD_L4;
-		return XLAT_DROP_NONE;
+		return pkt_check_udp(l4, ip->l4_len, !ip->mf);
 	case IPPROTO_ICMPV6:
 		/* The ICMPv4 checksum needs the whole message to drop the
 		 * pseudo-header: fragmented ICMPv6 is not translated. */

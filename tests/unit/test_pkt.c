@@ -298,6 +298,32 @@ ip6_every_prefix(void **state)
 	}
 }
 
+static void
+l4_tcp_and_udp_checks(void **state)
+{
+	uint8_t h[60];
+
+	memset(h, 0, sizeof(h));
+	h[12] = 5 << 4;
+	assert_int_equal(pkt_check_tcp(h, 19), XLAT_DROP_BAD_L4);
+	assert_int_equal(pkt_check_tcp(h, 20), XLAT_DROP_NONE);
+	h[12] = 4 << 4;		/* data offset below the minimum */
+	assert_int_equal(pkt_check_tcp(h, 40), XLAT_DROP_BAD_L4);
+	h[12] = 15 << 4;	/* 60 bytes of header, only 40 present */
+	assert_int_equal(pkt_check_tcp(h, 40), XLAT_DROP_BAD_L4);
+	assert_int_equal(pkt_check_tcp(h, 60), XLAT_DROP_NONE);
+
+	put16(h + 4, 7);
+	assert_int_equal(pkt_check_udp(h, 20, true), XLAT_DROP_BAD_L4);
+	put16(h + 4, 30);
+	assert_int_equal(pkt_check_udp(h, 20, true), XLAT_DROP_BAD_L4);
+	/* A first fragment carries less than the UDP length says. */
+	assert_int_equal(pkt_check_udp(h, 20, false), XLAT_DROP_NONE);
+	put16(h + 4, 20);
+	assert_int_equal(pkt_check_udp(h, 20, true), XLAT_DROP_NONE);
+	assert_int_equal(pkt_check_udp(h, 7, false), XLAT_DROP_BAD_L4);
+}
+
 int
 main(void)
 {
@@ -316,6 +342,7 @@ main(void)
 		cmocka_unit_test(ip6_fragment_header),
 		cmocka_unit_test(ip6_rejects),
 		cmocka_unit_test(ip6_every_prefix),
+		cmocka_unit_test(l4_tcp_and_udp_checks),
 	};
 
 	return cmocka_run_group_tests_name("pkt", tests, NULL, NULL);
