@@ -143,17 +143,22 @@ for kind in ("tcp6", "tcp4", "udp6", "udp4", "icmp6", "icmp4"):
     pcap(pc, [packet(kind, i) for i in range(N)])
     print("nat64d insn_%s %.1f" % (kind, (callgrind(small, pc) - base) / N))
 
-# Scale: 10,000 EAM entries and 60,000 leases vs two entries and one.
-LEASES, M = 60000, 200000
+# Scale: the same traffic (from 64 active IPv6 hosts) through small
+# tables (two EAM entries, 64 leases) and big ones (10,000 EAM entries,
+# 60,000 leases): what the table size costs.  "spread" adds the case of
+# traffic scattered over all 60,000 leased hosts, which is bound by cache
+# misses rather than by the tables' shape.
+LEASES, ACTIVE, M = 60000, 64, 200000
 big = os.path.join(WORK, "big.conf")
 conf(big, 10000, "100.64.0.0/16")
 conf(small, 2, "100.64.0.0/16")
-warm = [packet("udp6", i, LEASES) for i in range(LEASES)]
-meas6 = [packet("udp6", i * 7919 % LEASES, LEASES) for i in range(M)]
-one = [packet("udp6", 0, 1) for i in range(LEASES)]
-meas1 = [packet("udp6", 0, 1) for i in range(M)]
-for name, cfg, w, m in (("small", small, one, meas1),
-                        ("big", big, warm, meas6)):
+warm_big = [packet("udp6", i, LEASES) for i in range(LEASES)]
+warm_small = [packet("udp6", i, ACTIVE) for i in range(ACTIVE)]
+meas = [packet("udp6", i * 7919 % ACTIVE, LEASES) for i in range(M)]
+spread = [packet("udp6", i * 7919 % LEASES, LEASES) for i in range(M)]
+for name, cfg, w, m in (("small", small, warm_small, meas),
+                        ("big", big, warm_big, meas),
+                        ("spread", big, warm_big, spread)):
     pw, pm = os.path.join(WORK, "w.pcap"), os.path.join(WORK, "m.pcap")
     pcap(pw, w)
     pcap(pm, w + m)
