@@ -163,3 +163,7 @@ $(B)/discover-probe: tests/tools/discover-probe.c $(B)/obj/discover.o $(B)/obj/a
 $(A)/discover-probe: tests/tools/discover-probe.c $(A)/obj/discover.o $(A)/obj/addr.o $(A)/obj/log.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
+
+# Objects built only for tests (tests/unit/fixture.o) are intermediate to
+# make; keep them, so nothing is deleted (or printed) after the tests.
+.SECONDARY:
