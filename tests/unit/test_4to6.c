@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "fx_env.h"
 #include "maps.h"
 #include "pool.h"
 #include "xlat.h"
@@ -49,11 +50,7 @@
 #define H6(...) (&(struct fx_ip6){ .src = S6, .dst = D6, .hlim = 63, \
 	.fix_l4 = true, __VA_ARGS__ })
 
-static struct xlat_cfg cfg;
-static struct xlat X;
 static struct xlat_out OUT;
-static struct maps *M;
-static struct pool *P;
 static uint8_t IN[FX_MAX], WANT[FX_MAX], SEG[FX_MAX], DATA[FX_MAX];
 static uint8_t GOT[FX_MAX], INNER[FX_MAX], INNER6[FX_MAX], SEG2[FX_MAX];
 
@@ -61,39 +58,22 @@ static const struct fx_ign ign_id[] = { FX_IGN_IP4_ID, FX_IGN_END };
 
 /* ---- configurations */
 
+static struct fx_env E = { .own4 = OWN4, .own6 = OWN6 };
+#define cfg	(E.cfg)
+#define X	(E.x)
+#define M	(E.m)
+#define P	(E.p)
+
 static void
 reset(void)
 {
-	if (M)
-		maps_free(M);
-	if (P)
-		pool_free(P);
-	M = NULL;
-	P = NULL;
+	fx_env_reset(&E);
 }
 
 static void
 use_prefix(const char *prefix, unsigned len, bool strict)
 {
-	reset();
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.ipv4_addr = fx_a4(OWN4);
-	cfg.ipv6_addr = fx_a6(OWN6);
-	cfg.has_prefix = prefix != NULL;
-	if (prefix)
-		cfg.prefix = fx_a6(prefix);
-	cfg.prefix_len = (uint8_t)len;
-	cfg.wkpf_strict = strict;
-	cfg.udp_cksum = UDP_CKSUM_DROP;
-	cfg.hairpin = HAIRPIN_RFC7757;
-	cfg.mtu = 1500;
-	cfg.offlink_mtu = 1280;
-	cfg.err4_pool = cfg.ipv4_addr;
-	cfg.err4_pool_len = 32;
-	cfg.err6_addr = cfg.ipv6_addr;
-	cfg.icmp_rate = 0;
-	cfg.icmp_burst = 0;
-	xlat_init(&X, &cfg, NULL, NULL, NULL, 7);
+	fx_env_prefix(&E, prefix, len, strict);
 }
 
 static void
@@ -103,35 +83,15 @@ nsp(void)
 }
 
 static void
-reinit(void)
-{
-	xlat_init(&X, &cfg, M, P ? &pool_ops : NULL, P, 7);
-}
-
-static void
 add_eam(const char *p4, unsigned l4, const char *p6, unsigned l6)
 {
-	struct eam e = { .p4 = fx_a4(p4), .len4 = (uint8_t)l4,
-	    .p6 = fx_a6(p6), .len6 = (uint8_t)l6 };
-	char err[256] = "";
-
-	if (!M)
-		M = maps_new();
-	assert_non_null(M);
-	if (maps_add(M, &e, err, sizeof(err)) != 0)
-		fail_msg("maps_add: %s", err);
-	reinit();
+	fx_env_eam(&E, p4, l4, p6, l6);
 }
 
 static void
 add_pool(const char *net, unsigned len)
 {
-	struct pool_params prm = { .net = fx_a4(net), .len = (uint8_t)len,
-	    .dormant_s = 7440, .expire_s = 14 * 86400 };
-
-	P = pool_new(&prm);
-	assert_non_null(P);
-	reinit();
+	fx_env_pool(&E, net, len);
 }
 
 /* ---- builders */
