@@ -100,8 +100,15 @@ check: check-unit check-integration
 
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TIME ?= 60
-fuzz: $(B)/fuzz/fuzz_xlat
+fuzz: $(B)/fuzz/fuzz_xlat $(B)/fuzz/fuzz_config
 	$(Q)tests/fuzz/run.sh $(B)/fuzz/fuzz_xlat $(FUZZ_TIME)
+	$(Q)tests/fuzz/run-config.sh $(B)/fuzz/fuzz_config $(FUZZ_TIME)
+
+$(B)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/*.h)
+	$(Q)mkdir -p $(B)/fuzz
+	@$(if $(Q),echo "  FUZZ-LD $@")
+	$(Q)$(CLANG) $(CPPFLAGS) -Isrc -std=gnu11 $(FUZZ_FLAGS) -o $@ \
+		tests/fuzz/fuzz_config.c $(filter-out src/main.c,$(wildcard src/*.c)) $(LDLIBS)
 
 $(B)/fuzz/fuzz_xlat: tests/fuzz/fuzz_xlat.c $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard src/*.h)
 	$(Q)mkdir -p $(B)/fuzz

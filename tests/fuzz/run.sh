@@ -24,4 +24,7 @@ for f in "$work"/fixtures/*; do
 done
 echo "seed corpus: $n fixture packets x 6 configurations"
 "$fuzzer" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 \
-	-artifact_prefix="$work/crashes/" "$work/corpus" 2>&1 | tail -n 25
+	-artifact_prefix="$work/crashes/" "$work/corpus" 2>&1 |
+	grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)|ERROR|SUMMARY|crash-' || true
+ls "$work/crashes" | grep -q . && { echo "packet fuzzer: crashes in $work/crashes"; exit 1; }
+exit 0
