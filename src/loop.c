@@ -24,6 +24,7 @@
 #include "clat.h"
 #include "config.h"
 #include "discover.h"
+#include "gro.h"
 #include "log.h"
 #include "loop.h"
 #include "maps.h"
@@ -37,10 +38,17 @@
 #define SAVE_BATCH_MS	5000ULL			/* at most one save per 5 s */
 #define SAVE_ANYWAY_MS	(84ULL * 3600 * 1000)	/* 3.5 days, as TAYGA */
 #define DRAIN_BUDGET	4096			/* packets per wake-up */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4	0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6	0x40
+#endif
 
 static uint8_t rxbuf[XLAT_HEADROOM + 65536];
 static uint8_t segbuf[XLAT_HEADROOM + 65536];	/* software GSO */
 static struct xlat_out xout;
+static struct gro gro;
 
 /* ---- per-packet logging */
 
@@ -508,11 +516,14 @@ log_stats(const struct nat64d *d)
 	if (d->tun.vnet_hdr)
 		log_info("offload: %llu gso super-packets translated whole, "
 		    "%llu segmented in software, %llu partial checksums "
-		    "adjusted, %llu completed",
+		    "adjusted, %llu completed, %llu udp batches written "
+		    "(%llu datagrams)",
 		    (unsigned long long)s->gso_in,
 		    (unsigned long long)s->gso_sw,
 		    (unsigned long long)s->csum_partial,
-		    (unsigned long long)s->csum_sw);
+		    (unsigned long long)s->csum_sw,
+		    (unsigned long long)gro.batches,
+		    (unsigned long long)gro.datagrams);
 }
 
 /* Returns -1 to keep running, else the exit status. */
@@ -541,19 +552,58 @@ handle_signals(struct nat64d *d, int sfd, struct timers *t)
 }
 
 static void
+write_pkt(struct nat64d *d, const struct iovec *iov, unsigned niov,
+    const struct xlat_offload *off)
+{
+	if (tun_send(&d->tun, iov, niov, off) >= 0)
+		return;
+	if (errno == EAGAIN || errno == ENOBUFS) {
+		d->write_full++;
+	} else if (d->write_err++ % 1000 == 0) {
+		log_warn("tun-device %s: write (%llu failures)",
+		    d->tun.name, (unsigned long long)d->write_err);
+	}
+}
+
+static void
+gro_out(struct nat64d *d)
+{
+	struct iovec iov;
+	struct xlat_offload off;
+
+	if (gro_flush(&gro, &iov, &off) > 0)
+		write_pkt(d, &iov, 1, &off);
+}
+
+/* Into the batch, flushing it first when the packet starts another. */
+static bool
+gro_take(struct nat64d *d, const struct xlat_pktout *o)
+{
+	enum gro_result r;
+
+	if ((!gro.v4 && !gro.v6) || o->niov != 1)
+		return false;
+	r = gro_add(&gro, o->iov[0].iov_base, o->iov[0].iov_len, &o->off);
+	if (r == GRO_NO && gro.nseg > 0) {
+		gro_out(d);
+		r = gro_add(&gro, o->iov[0].iov_base, o->iov[0].iov_len,
+		    &o->off);
+	}
+	if (r == GRO_FULL)
+		gro_out(d);
+	return r != GRO_NO;
+}
+
+/* The core's output, in order behind the batch; drain_tun flushes. */
+static void
 send_out(struct nat64d *d, const struct xlat_out *out)
 {
-	for (unsigned i = 0; i < out->n; i++) {
-		if (tun_send(&d->tun, out->pkt[i].iov, out->pkt[i].niov,
-		    &out->pkt[i].off) >= 0)
-			continue;
-		if (errno == EAGAIN || errno == ENOBUFS) {
-			d->write_full++;
-		} else if (d->write_err++ % 1000 == 0) {
-			log_warn("tun-device %s: write (%llu failures)",
-			    d->tun.name, (unsigned long long)d->write_err);
-		}
-	}
+	if (out->n == 0 || (out->n == 1 && gro_take(d, &out->pkt[0])))
+		return;
+	gro_out(d);
+	for (unsigned i = 0; i < out->n; i++)
+		write_pkt(d, out->pkt[i].iov, out->pkt[i].niov,
+		    &out->pkt[i].off);
 }
 
 /* A super-packet the core will not translate whole: the kernel's
@@ -595,7 +645,7 @@ drain_tun(struct nat64d *d)
 				continue;
 			if (errno != EAGAIN && d->read_err++ % 1000 == 0)
 				log_warn("tun-device %s: read", d->tun.name);
-			return;
+			break;
 		}
 		v = loop_handle_offload(&d->x, pkt, (size_t)n, now, &off,
 		    &xout);
@@ -604,6 +654,7 @@ drain_tun(struct nat64d *d)
 		else
 			send_out(d, &xout);
 	}
+	gro_out(d);
 }
 
 static int
@@ -627,6 +678,9 @@ loop_run(struct nat64d *d)
 
 	if ((sfd = signals_open()) == -1)
 		return 1;
+	/* The kernel parses UDP_L4 on write when it offers USO on read. */
+	gro_init(&gro, d->tun.vnet_hdr && (d->tun.offloads & TUN_F_USO4),
+	    d->tun.vnet_hdr && (d->tun.offloads & TUN_F_USO6));
 	t.next_maintain = now + MAINTAIN_MS;
 	t.last_save = now;
 	pfd[0].fd = d->tun.fd;
