@@ -119,6 +119,9 @@ $(B)/fuzz/fuzz_xlat: tests/fuzz/fuzz_xlat.c $(filter-out src/main.c,$(wildcard s
 bench: $(B)/nat64d
 	$(Q)bench/run.sh $(B)/nat64d
 
+bench-profile: $(B)/nat64d
+	$(Q)bench/profile.sh $(B)/nat64d
+
 # systemd units with the real SBINDIR and SYSCONFDIR (build/systemd/, so `make clean`
 # removes them and a changed SBINDIR always takes effect).
 UNITS = nat64d.service nat64d@.service
@@ -160,7 +163,7 @@ uninstall:
 clean:
 	rm -rf $(B)
 
-.PHONY: all unit check check-unit check-integration fuzz bench install uninstall units clean
+.PHONY: all unit check check-unit check-integration fuzz bench bench-profile install uninstall units clean
 
 # tests/integration/test_discover.sh: src/discover.c in a poll loop of its own.
 $(B)/discover-probe: tests/tools/discover-probe.c $(B)/obj/discover.o $(B)/obj/addr.o $(B)/obj/log.o
