@@ -52,8 +52,11 @@ measure() {	# who target
 	run_one udp1400 -u -l 1400 -b 0
 	udp_gso "$who" 64 "$t" >>"$work/raw"
 	udp_gso "$who" 1400 "$t" >>"$work/raw"
-	nc_ ping -q -c 200 -i 0.005 "$t" 2>/dev/null |
-	    awk -F/ -v w="$who" '/^rtt/ {print w, "ping_rtt_ms", $5}' >>"$work/raw"
+	# The median ping, not ping's mean: one scheduling hiccup moves a mean.
+	nc_ ping -c 200 -i 0.005 "$t" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms$/\1/p' |
+	    sort -n | awk -v w="$who" '{ v[NR] = $1 }
+		END { if (NR) print w, "ping_rtt_ms", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }' \
+	    >>"$work/raw"
 	if [ -n "$xpid" ]; then
 		awk -v w="$who" '/^VmRSS/ {print w, "rss_kb", $2}' /proc/$xpid/status >>"$work/raw"
 	fi
