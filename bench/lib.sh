@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by bench/run.sh and bench/profile.sh: the namespaces, the
-# translator's start and stop, iperf3.  The caller sets -euo pipefail.
+# translator's start and stop, iperf3.  The caller sets -euo pipefail,
+# TAYGA, SECS and here, sources this, then calls bench_prereqs.
 #
 #   ns c (IPv6-only client)      ns r (translator)                      ns s (IPv4 server)
 #   c0 2001:db8:1::2/64 ---- r0 2001:db8:1::1/64                        s0 198.51.100.2/24
@@ -8,6 +9,21 @@
 #                                 r1 198.51.100.1/24 ----------------------
 #                                    2001:db8:2::1/64
 #                                 nft masquerade 192.168.255.0/24 out r1
+
+# Root, TAYGA (installed from Debian when missing), and the tools named.
+bench_prereqs() {	# who-for tool...
+	local me=$1 t; shift
+	[ "$(id -u)" = 0 ] || { echo "$me: needs root (network namespaces)" >&2; exit 1; }
+	if [ -z "$TAYGA" ]; then
+		echo "$me: installing Debian's tayga for the comparison"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tayga >/dev/null
+		TAYGA=$(command -v tayga)
+	fi
+	for t in "$@"; do
+		command -v "$t" >/dev/null ||
+		    { echo "$me: $t missing (bash tests/deps.sh)" >&2; exit 1; }
+	done
+}
 
 id=$$
 C=bc$id R=br$id S=bs$id

@@ -19,20 +19,12 @@ SECS=${SECS:-8}
 LENS=${LENS:-64 1400}
 here=$(cd "$(dirname "$0")" && pwd)
 
-[ "$(id -u)" = 0 ] || { echo "profile: needs root (network namespaces)" >&2; exit 1; }
-if [ -z "$TAYGA" ]; then
-	echo "profile: installing Debian's tayga for the comparison"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tayga >/dev/null
-	TAYGA=$(command -v tayga)
-fi
+. "$here/lib.sh"
+bench_prereqs profile iperf3 nft python3 ping
 if ! command -v perf >/dev/null; then
 	echo "profile: installing Debian's linux-perf"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
 fi
-for t in iperf3 nft python3 ping perf; do
-	command -v $t >/dev/null || { echo "profile: $t missing (bash tests/deps.sh)" >&2; exit 1; }
-done
-. "$here/lib.sh"
 
 topology
 hz=$(getconf CLK_TCK)

@@ -22,17 +22,8 @@ REPEATS=${REPEATS:-3}
 SECS=${SECS:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 
-[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces)" >&2; exit 1; }
-if [ -z "$TAYGA" ]; then
-	echo "bench: installing Debian's tayga for the comparison"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tayga >/dev/null
-	TAYGA=$(command -v tayga)
-fi
-for t in iperf3 nft python3 ping; do
-	command -v $t >/dev/null || { echo "bench: $t missing (bash tests/deps.sh)" >&2; exit 1; }
-done
-
 . "$here/lib.sh"
+bench_prereqs bench iperf3 nft python3 ping
 
 # One figure: name kind target args; prints "name value" lines.
 measure() {	# who target
@@ -53,7 +44,7 @@ measure() {	# who target
 	udp_gso "$who" 64 "$t" >>"$work/raw"
 	udp_gso "$who" 1400 "$t" >>"$work/raw"
 	# The median ping, not ping's mean: one scheduling hiccup moves a mean.
-	nc_ ping -c 200 -i 0.005 "$t" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms$/\1/p' |
+	nc_ ping -c 1000 -i 0.005 "$t" 2>/dev/null | sed -n 's/.* time=\([0-9.]*\) ms$/\1/p' |
 	    sort -n | awk -v w="$who" '{ v[NR] = $1 }
 		END { if (NR) print w, "ping_rtt_ms", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }' \
 	    >>"$work/raw"
