@@ -38,12 +38,6 @@
 #define SAVE_BATCH_MS	5000ULL			/* at most one save per 5 s */
 #define SAVE_ANYWAY_MS	(84ULL * 3600 * 1000)	/* 3.5 days, as TAYGA */
 #define DRAIN_BUDGET	4096			/* packets per wake-up */
-#ifndef TUN_F_USO4
-#define TUN_F_USO4	0x20
-#endif
-#ifndef TUN_F_USO6
-#define TUN_F_USO6	0x40
-#endif
 
 static uint8_t rxbuf[XLAT_HEADROOM + 65536];
 static uint8_t segbuf[XLAT_HEADROOM + 65536];	/* software GSO */

@@ -16,13 +16,6 @@
 
 #define TUN_CLONE_DEV	"/dev/net/tun"
 #define IPV6_MIN_MTU	1280	/* RFC 8200 5 */
-/* UDP segmentation offload (Linux 6.2); Debian 12's headers lack them. */
-#ifndef TUN_F_USO4
-#define TUN_F_USO4	0x20
-#endif
-#ifndef TUN_F_USO6
-#define TUN_F_USO6	0x40
-#endif
 
 /*
  * TUNSETIFF with IFF_NO_PI: no 4-byte packet-info header, the buffer is

@@ -3,12 +3,21 @@
 #ifndef NAT64D_TUN_H
 #define NAT64D_TUN_H
 
+#include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+
+/* UDP segmentation offload (Linux 6.2); Debian 12's headers lack them. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4	0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6	0x40
+#endif
 
 struct tun {
 	int		fd;		/* non-blocking, -1 when closed */
